@@ -1,0 +1,62 @@
+import * as core from '@actions/core';
+import type { RunContext } from '../context.js';
+import { isOurs } from '../ownership.js';
+import { deleteOne } from './delete.js';
+
+export interface CleanupRow {
+  name: string;
+  id: string;
+  pr?: number;
+  reason: string;
+  action: 'deleted' | 'would delete' | 'failed';
+}
+
+export interface CleanupReport {
+  dryRun: boolean;
+  rows: CleanupRow[];
+  kept: number;
+}
+
+/** Why a branch of ours should go, or undefined to keep it. */
+export function cleanupReason(annotation: Record<string, string> | undefined, openPulls: Set<number>): string | undefined {
+  const pr = Number(annotation?.['github-pr']);
+  if (!Number.isInteger(pr) || pr <= 0) return 'no pull request';
+  return openPulls.has(pr) ? undefined : `PR #${pr} is closed`;
+}
+
+/**
+ * Deletes preview branches of closed PRs and those with no PR, among the branches this action
+ * made for this repository and whose name starts with `branch_name` (default `preview/`).
+ */
+export async function cleanup(ctx: RunContext, openPulls: Set<number>): Promise<CleanupReport> {
+  const { inputs, event, api } = ctx;
+  const repository = `${event.owner}/${event.repo}`;
+  const report: CleanupReport = { dryRun: inputs.dryRun, rows: [], kept: 0 };
+  let cursor: string | undefined;
+  do {
+    const page = await api.listBranches(cursor);
+    cursor = page.next;
+    for (const found of page.branches) {
+      const { branch, annotation } = found;
+      if (!isOurs(found) || annotation?.['github-repository'] !== repository || !branch.name.startsWith(inputs.branchName) || branch.default || branch.protected) continue;
+      const reason = cleanupReason(annotation, openPulls);
+      if (!reason) {
+        report.kept++;
+        continue;
+      }
+      const row: CleanupRow = { name: branch.name, id: branch.id, pr: Number(annotation?.['github-pr']) || undefined, reason, action: 'would delete' };
+      if (!inputs.dryRun) {
+        try {
+          await deleteOne(ctx, found);
+          row.action = 'deleted';
+        } catch (error) {
+          row.action = 'failed';
+          core.warning(`Could not delete ${branch.name}: ${(error as Error).message}`);
+        }
+      }
+      core.info(`${row.action}: ${branch.name} (${reason})`);
+      report.rows.push(row);
+    }
+  } while (cursor);
+  return report;
+}

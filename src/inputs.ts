@@ -1,0 +1,104 @@
+import { branchNameProblem, defaultBranchName } from './branch-name.js';
+import { COMMAND_INPUTS, pickCommand, type Command, type CommandInput } from './command.js';
+import { InputError } from './errors.js';
+import type { EventInfo } from './event.js';
+import { resolveExpiry } from './expiry.js';
+
+export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+export const BRANCH_TYPES = ['default', 'schema-only'] as const;
+export type BranchType = (typeof BRANCH_TYPES)[number];
+
+/** Every setting the action runs with, validated and with defaults and derived values applied. */
+export interface Inputs {
+  command: Command;
+  apiKey: string;
+  projectId: string;
+  apiHost: string;
+  branchName: string;
+  parentBranch?: string;
+  database: string;
+  role: string;
+  ssl: SslMode;
+  suspendTimeout?: number;
+  /** RFC 3339, or undefined for a branch that never expires. */
+  expiresAt?: string;
+  branchType: BranchType;
+  githubToken: string;
+  comment: boolean;
+  timeoutMs: number;
+  resetOnPush: boolean;
+  dryRun: boolean;
+}
+
+export type ReadInput = (name: string) => string;
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(name, `"${value}" is not valid; use one of ${allowed.join(', ')}`);
+}
+
+function bool(name: string, value: string): boolean {
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0|)$/i.test(value)) return false;
+  throw new InputError(name, `"${value}" is not valid; use true or false`);
+}
+
+function integer(name: string, value: string, min: number, max: number, unit: string): number {
+  if (!/^-?\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+    throw new InputError(name, `"${value}" is not valid; use a whole number of ${unit} from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function required(name: string, value: string, event: EventInfo): string {
+  if (value) return value;
+  const fork = event.fromFork
+    ? ' This run is for a pull request from a fork, and GitHub does not pass secrets or variables to workflows triggered from forks: run the preview step only for branches of this repository (for example `if: github.event.pull_request.head.repo.full_name == github.repository`).'
+    : '';
+  throw new InputError(name, `is required but empty.${fork}`);
+}
+
+/** Reads and validates every input once; throws an InputError naming the first bad one. */
+export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Inputs {
+  const command = pickCommand(oneOf<CommandInput>('command', read('command') || 'auto', COMMAND_INPUTS), event.eventName, event.action);
+  const apiKey = required('api_key', read('api_key'), event);
+  const projectId = required('project_id', read('project_id').trim(), event);
+  if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
+    throw new InputError('project_id', `"${projectId}" is not a Neon project id (lower-case letters, digits and dashes, such as quiet-lake-12345678)`);
+  }
+
+  const apiHost = (read('api_host') || 'https://console.neon.tech/api/v2').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(apiHost)) throw new InputError('api_host', `"${apiHost}" is not an http(s) URL`);
+
+  const branchName = read('branch_name') || (command === 'cleanup' ? 'preview/' : defaultBranchName(event));
+  if (branchName === undefined) {
+    throw new InputError('branch_name', `cannot be derived from a "${event.eventName}" event with no pull request or ref; set it`);
+  }
+  const nameProblem = branchNameProblem(branchName);
+  if (nameProblem) throw new InputError('branch_name', `"${branchName.slice(0, 60)}${branchName.length > 60 ? '…' : ''}" ${nameProblem}`);
+
+  const expiry = resolveExpiry(read('expires_at').trim(), (read('expires_in') || '3d').trim(), now);
+  if (!expiry.ok) throw new InputError(expiry.input, expiry.problem);
+
+  const suspend = read('suspend_timeout').trim();
+  return {
+    command,
+    apiKey,
+    projectId,
+    apiHost,
+    branchName,
+    parentBranch: read('parent_branch').trim() || undefined,
+    database: read('database').trim() || 'neondb',
+    role: read('role').trim() || 'neondb_owner',
+    ssl: oneOf('ssl', read('ssl') || 'require', SSL_MODES),
+    suspendTimeout: suspend ? integer('suspend_timeout', suspend, -1, 604800, 'seconds') : undefined,
+    expiresAt: expiry.expiresAt,
+    branchType: oneOf('branch_type', read('branch_type') || 'default', BRANCH_TYPES),
+    githubToken: read('github_token'),
+    comment: bool('comment', read('comment') || 'true'),
+    timeoutMs: integer('timeout', read('timeout') || '300', 1, 3600, 'seconds') * 1000,
+    resetOnPush: bool('reset_on_push', read('reset_on_push') || 'false'),
+    dryRun: bool('dry_run', read('dry_run') || 'false'),
+  };
+}

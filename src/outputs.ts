@@ -1,0 +1,28 @@
+import * as core from '@actions/core';
+import type { CleanupReport } from './commands/cleanup.js';
+import type { Report } from './report.js';
+
+/** Masks every secret first, then writes the step outputs. */
+export function writeOutputs(report: Report): void {
+  const c = report.connection;
+  if (c) for (const secret of [c.password, c.dbUrl, c.dbUrlPooled, encodeURIComponent(c.password)]) core.setSecret(secret);
+  core.setOutput('branch_name', report.branchName);
+  core.setOutput('branch_id', report.branchId ?? '');
+  if (report.command === 'delete') {
+    core.setOutput('deleted', String(report.deleted ?? false));
+    return;
+  }
+  core.setOutput('created', String(report.created ?? false));
+  core.setOutput('expires_at', report.expiresAt ?? '');
+  if (c) {
+    core.setOutput('db_url', c.dbUrl);
+    core.setOutput('db_url_pooled', c.dbUrlPooled);
+    core.setOutput('db_host', c.dbHost);
+    core.setOutput('db_host_pooled', c.dbHostPooled);
+    core.setOutput('password', c.password);
+  }
+}
+
+export function writeCleanupOutputs(report: CleanupReport): void {
+  core.setOutput('deleted_branches', JSON.stringify(report.rows.filter((r) => r.action !== 'failed').map((r) => r.name)));
+}
