@@ -1,0 +1,36 @@
+/**
+ * A fault the emulator injects on matching requests, for tests: a status (with or without
+ * Retry-After), a socket reset before or after the request is handled, or latency.
+ */
+export interface FaultRule {
+  method?: string;
+  /** A route template such as `/projects/:project_id/branches`; any route when absent. */
+  route?: string;
+  status?: number;
+  retryAfter?: string;
+  message?: string;
+  /** `before`: drop the connection unhandled; `after`: handle it, then drop the answer. */
+  reset?: 'before' | 'after';
+  delayMs?: number;
+  /** How many matching requests it applies to; every one when absent. */
+  times?: number;
+}
+
+export class Faults {
+  private rules: FaultRule[] = [];
+
+  add(...rules: FaultRule[]): void {
+    this.rules.push(...rules.map((r) => ({ ...r })));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The rule for this request, if any, counting it as used. */
+  take(method: string, route: string): FaultRule | undefined {
+    const rule = this.rules.find((r) => (!r.method || r.method === method) && (!r.route || r.route === route) && (r.times === undefined || r.times > 0));
+    if (rule?.times !== undefined) rule.times--;
+    return rule;
+  }
+}

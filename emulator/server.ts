@@ -1,0 +1,104 @@
+import http from 'node:http';
+import { Faults } from './faults.js';
+import { ApiError, type Model } from './model.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
+import { ROUTES } from './routes.js';
+
+export interface RequestRecord {
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The HTTP face of the emulator: `/api/v2` routes, Bearer auth, rate limits, injected faults. */
+export class ApiServer {
+  readonly faults = new Faults();
+  readonly requests: RequestRecord[] = [];
+  readonly limiter?: RateLimiter;
+  private readonly server: http.Server;
+
+  constructor(
+    private readonly model: Model,
+    private readonly apiKeys: Set<string>,
+    limits: RateLimits | false,
+  ) {
+    this.limiter = limits ? new RateLimiter(limits) : undefined;
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  async listen(port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return (this.server.address() as { port: number }).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method, route: routeName, path: url.pathname, status, at: Date.now() });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const fail = (status: number, message: string, headers: Record<string, string> = {}) => send(status, { code: '', message }, headers);
+    let routeName = 'unknown';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+
+    const path = url.pathname.startsWith('/api/v2/') ? url.pathname.slice('/api/v2'.length) : undefined;
+    const route = path === undefined ? undefined : ROUTES.find((r) => r.method === method && r.pattern.test(path));
+    if (!route || path === undefined) {
+      const known = path !== undefined && ROUTES.some((r) => r.pattern.test(path));
+      return fail(known ? 405 : 404, known ? `method ${method} not allowed` : `route not found: ${method} ${url.pathname}`);
+    }
+    routeName = route.template;
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || !this.apiKeys.has(auth.slice(7))) return fail(401, 'authentication required: send a valid API key as a Bearer token');
+
+    const fault = this.faults.take(method, route.template);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.reset === 'before') {
+      this.requests.push({ method, route: routeName, path: url.pathname, status: 0, at: Date.now() });
+      return void req.socket.destroy();
+    }
+    if (fault?.status) return fail(fault.status, fault.message ?? `injected fault ${fault.status}`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+    const wait = this.limiter?.check(`${method} ${route.template}`) ?? 0;
+    if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });
+
+    const match = route.pattern.exec(path) as RegExpExecArray;
+    const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1] ?? '')]));
+    if (params.project_id !== undefined && params.project_id !== this.model.projectId) return fail(404, `project not found: ${params.project_id}`);
+    let body: unknown;
+    if (chunks.length) {
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString());
+      } catch {
+        return fail(400, 'request body is not valid JSON');
+      }
+    }
+    try {
+      await this.model.expire();
+      const result = await route.handler(this.model, { params, query: url.searchParams, body });
+      if (fault?.reset === 'after') {
+        this.requests.push({ method, route: routeName, path: url.pathname, status: 0, at: Date.now() });
+        return void req.socket.destroy();
+      }
+      send(result.status, result.body);
+    } catch (error) {
+      if (error instanceof ApiError) return fail(error.status, error.message);
+      fail(500, `internal error: ${(error as Error).message}`);
+    }
+  }
+}

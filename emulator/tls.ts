@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+
+/** A stable place, so NODE_EXTRA_CA_CERTS can name the certificate before a client starts. */
+export const TLS_DIR = path.join(os.tmpdir(), 'neon-emulator-tls');
+export const CERT_FILE = path.join(TLS_DIR, 'cert.pem');
+export const KEY_FILE = path.join(TLS_DIR, 'key.pem');
+
+/**
+ * The emulator's self-signed certificate for 127.0.0.1, made once and kept. Postgres serves it;
+ * psql with sslmode=require accepts it as is, and node clients (pg) trust it through
+ * NODE_EXTRA_CA_CERTS, as they trust Neon's public certificate.
+ */
+export async function ensureCertificate(): Promise<{ certFile: string; keyFile: string }> {
+  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE)) {
+    const pems = await generate([{ name: 'commonName', value: 'neon-emulator.local' }], {
+      keySize: 2048,
+      notAfterDate: new Date(Date.now() + 3650 * 86_400_000),
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        { name: 'keyUsage', keyCertSign: true, digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      ],
+    });
+    await mkdir(TLS_DIR, { recursive: true });
+    await writeFile(KEY_FILE, pems.private, { mode: 0o600 });
+    await writeFile(CERT_FILE, pems.cert, { mode: 0o644 });
+  }
+  return { certFile: CERT_FILE, keyFile: KEY_FILE };
+}

@@ -1,0 +1,123 @@
+import { iso, type BranchRec, type EndpointRec, type Json, type Model, type OperationRec } from './model.js';
+
+export const REGION = 'aws-us-east-2';
+
+/** JSON shapes of the official OpenAPI description (validated against it in the tests). */
+export function branchView(model: Model, b: BranchRec): Json {
+  return {
+    id: b.id,
+    project_id: model.projectId,
+    ...(b.parentId ? { parent_id: b.parentId, parent_lsn: '0/1A7F730', parent_timestamp: iso(b.createdAt) } : {}),
+    name: b.name,
+    current_state: b.state,
+    ...(b.state === 'init' ? { pending_state: 'ready' } : {}),
+    state_changed_at: iso(b.updatedAt),
+    creation_source: 'console',
+    primary: b.isDefault,
+    default: b.isDefault,
+    protected: b.protected,
+    cpu_used_sec: 0,
+    compute_time_seconds: 0,
+    active_time_seconds: 0,
+    written_data_bytes: 0,
+    data_transfer_bytes: 0,
+    created_at: iso(b.createdAt),
+    updated_at: iso(b.updatedAt),
+    ...(b.expiresAt ? { expires_at: b.expiresAt } : {}),
+    init_source: b.initSource,
+  };
+}
+
+export function annotationView(b: BranchRec): Json {
+  return { object: { type: 'console/branch', id: b.id }, value: b.annotation ?? {}, created_at: iso(b.createdAt), updated_at: iso(b.updatedAt) };
+}
+
+export function endpointView(model: Model, e: EndpointRec): Json {
+  return {
+    host: `127.0.0.1:${e.port}`,
+    id: e.id,
+    project_id: model.projectId,
+    branch_id: e.branchId,
+    autoscaling_limit_min_cu: 0.25,
+    autoscaling_limit_max_cu: 2,
+    region_id: REGION,
+    type: e.type,
+    current_state: e.state,
+    ...(e.pending ? { pending_state: e.pending } : {}),
+    settings: {},
+    pooler_enabled: false,
+    pooler_mode: 'transaction',
+    disabled: false,
+    passwordless_access: true,
+    creation_source: 'console',
+    created_at: iso(e.createdAt),
+    updated_at: iso(e.updatedAt),
+    ...(e.startedAt ? { started_at: iso(e.startedAt) } : {}),
+    ...(e.suspendedAt ? { suspended_at: iso(e.suspendedAt) } : {}),
+    proxy_host: '127.0.0.1',
+    suspend_timeout_seconds: e.suspendTimeout,
+    provisioner: 'k8s-neonvm',
+  };
+}
+
+export function operationView(model: Model, op: OperationRec): Json {
+  const end = op.finishedAt ?? Date.now();
+  return {
+    id: op.id,
+    project_id: model.projectId,
+    branch_id: op.branchId,
+    ...(op.endpointId ? { endpoint_id: op.endpointId } : {}),
+    action: op.action,
+    status: op.status,
+    ...(op.error ? { error: op.error } : {}),
+    failures_count: op.status === 'failed' ? 1 : 0,
+    created_at: iso(op.createdAt),
+    updated_at: iso(op.updatedAt),
+    total_duration_ms: op.startedAt ? end - op.startedAt : 0,
+  };
+}
+
+export function projectView(model: Model): Json {
+  const created = iso(model.projectCreatedAt);
+  return {
+    data_storage_bytes_hour: 0,
+    data_transfer_bytes: 0,
+    written_data_bytes: 0,
+    compute_time_seconds: 0,
+    active_time_seconds: 0,
+    cpu_used_sec: 0,
+    id: model.projectId,
+    platform_id: 'aws',
+    region_id: REGION,
+    name: model.projectId,
+    provisioner: 'k8s-neonvm',
+    default_endpoint_settings: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 2, suspend_timeout_seconds: 0 },
+    settings: model.projectSettings,
+    pg_version: 18,
+    proxy_host: '127.0.0.1',
+    branch_logical_size_limit: 512,
+    branch_logical_size_limit_bytes: 536870912,
+    store_passwords: true,
+    creation_source: 'console',
+    history_retention_seconds: 86400,
+    created_at: created,
+    updated_at: created,
+    consumption_period_start: created,
+    consumption_period_end: created,
+    owner_id: 'org-local-emulator',
+    org_id: 'org-local-emulator',
+  };
+}
+
+export function projectListItemView(model: Model): Json {
+  const { data_storage_bytes_hour: _a, data_transfer_bytes: _b, written_data_bytes: _c, compute_time_seconds: _d, active_time_seconds: _e, consumption_period_start: _f, consumption_period_end: _g, history_retention_seconds: _h, ...rest } = projectView(model);
+  return { ...rest, active_time: 0 };
+}
+
+export function rolesView(b: BranchRec): Json[] {
+  return [...b.roles].map(([name, r]) => ({ branch_id: b.id, name, protected: false, created_at: iso(r.createdAt), updated_at: iso(r.createdAt) }));
+}
+
+export function databasesView(b: BranchRec): Json[] {
+  return b.databases.map((d) => ({ id: d.id, branch_id: b.id, name: d.name, owner_name: d.owner, created_at: iso(d.createdAt), updated_at: iso(d.createdAt) }));
+}
