@@ -3,14 +3,14 @@ import type { EventInfo } from './event.js';
 export const NEON_BRANCH_NAME_MAX = 256;
 const PREFIX = 'preview/';
 
-/** Lower-case, `a-z0-9._-/` only, no repeated or edge separators, at most `max` characters. */
+/** Lower-case, `a-z0-9._-` only, no repeated or edge separators, at most `max` characters. */
 export function slug(text: string, max: number): string {
   return text
     .toLowerCase()
-    .replace(/[^a-z0-9._/-]+/g, '-')
+    .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .slice(0, max)
-    .replace(/^[-./]+|[-./]+$/g, '');
+    .replace(/^[-.]+|[-.]+$/g, '');
 }
 
 /**

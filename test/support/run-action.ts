@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = path.join(ROOT, 'dist', 'index.js');
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>;
+}
+
+export interface RunOptions {
+  inputs: Record<string, string>;
+  eventName?: string;
+  payload?: unknown;
+  githubUrl?: string;
+  env?: Record<string, string>;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  masked: string[];
+  errors: string[];
+  warnings: string[];
+  /** stdout as a person sees it in the log: without the `::add-mask::` commands the runner consumes. */
+  log: string;
+}
+
+/** A pull request event payload, as GitHub sends it (the fields the action reads). */
+export function prEvent(action: string, number: number, options: { head?: string; fork?: boolean } = {}) {
+  const repository = { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } };
+  return {
+    action,
+    number,
+    pull_request: { number, state: action === 'closed' ? 'closed' : 'open', head: { ref: options.head ?? 'feature/login', repo: { full_name: options.fork ? 'stranger/shop' : 'acme/shop' } } },
+    repository,
+  };
+}
+
+/** Parses a GITHUB_OUTPUT file: `name<<delimiter`, the value lines, then the delimiter. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match) continue;
+    const value: string[] = [];
+    while (++i < lines.length && lines[i] !== match[2]) value.push(lines[i] ?? '');
+    outputs[match[1] as string] = value.join('\n');
+  }
+  return outputs;
+}
+
+let defaults: Record<string, string> | undefined;
+async function actionDefaults(): Promise<Record<string, string>> {
+  if (!defaults) {
+    const yml = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+    defaults = Object.fromEntries(Object.entries(yml.inputs).map(([name, spec]) => [name, spec.default ?? '']));
+  }
+  return defaults;
+}
+
+/** Runs the built action the way the Actions runner does, and collects what it wrote. */
+export async function runAction(options: RunOptions): Promise<RunResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'action-run-'));
+  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
+  await writeFile(files.event, JSON.stringify(options.payload ?? {}));
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  const inputs = { ...(await actionDefaults()), github_token: 'ghs_stubtoken0000000000', ...options.inputs };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.eventName ?? 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_RUN_ID: '42',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: options.githubUrl ?? 'http://127.0.0.1:9',
+    RUNNER_TEMP: dir,
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const lines = stdout.split('\n');
+  const command = (name: string) => lines.filter((l) => l.startsWith(`::${name}`)).map((l) => l.replace(/^::[a-z-]+( [^:]*)?::/, ''));
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+    masked: command('add-mask'),
+    errors: command('error'),
+    warnings: command('warning'),
+    log: lines.filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+  };
+}
+
+/** Every place a secret could leak to: the log, stderr, the summary, and the given comments. */
+export function leaks(result: RunResult, secrets: string[], comments: string[] = []): string[] {
+  const places = { log: result.log, stderr: result.stderr, summary: result.summary, comments: comments.join('\n') };
+  const found: string[] = [];
+  for (const secret of secrets.filter((s) => s.length >= 6)) {
+    for (const [where, text] of Object.entries(places)) if (text.includes(secret)) found.push(`${where} shows ${secret.slice(0, 6)}…`);
+  }
+  return found;
+}

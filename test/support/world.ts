@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { Emulator, type EmulatorOptions } from '../../emulator/index.js';
+import { GitHubStub } from '../../emulator/github-stub.js';
+import { leaks, prEvent, runAction, type RunResult } from './run-action.js';
+
+/** An emulated Neon project and a GitHub stub, and a way to run the action against both. */
+export class World {
+  private constructor(
+    readonly neon: Emulator,
+    readonly github: GitHubStub,
+  ) {}
+
+  static async start(options: EmulatorOptions = {}): Promise<World> {
+    const [neon, github] = await Promise.all([Emulator.start(options), GitHubStub.start()]);
+    return new World(neon, github);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.neon.stop(), this.github.stop()]);
+  }
+
+  baseInputs(): Record<string, string> {
+    return { api_key: this.neon.apiKey, project_id: this.neon.projectId, api_host: this.neon.url };
+  }
+
+  /** Runs the action for a pull request event. */
+  run(action: string, pr: number, inputs: Record<string, string> = {}, options: { head?: string; fork?: boolean; env?: Record<string, string> } = {}): Promise<RunResult> {
+    return runAction({ inputs: { ...this.baseInputs(), ...inputs }, payload: prEvent(action, pr, options), githubUrl: this.github.url, env: options.env });
+  }
+
+  /** Neon API requests since `from`, without operation polls. */
+  calls(from = 0): { method: string; route: string; status: number }[] {
+    return this.neon.api.requests.slice(from).filter((r) => !r.route.endsWith('/operations/:operation_id'));
+  }
+
+  /** Where the password, the API key and the URIs must never show up. */
+  leaks(result: RunResult): string[] {
+    const secrets = [this.neon.apiKey, ...[...this.neon.model.branches.values()].flatMap((b) => [...b.roles.values()].map((r) => r.password))];
+    if (result.outputs.db_url) secrets.push(result.outputs.db_url, result.outputs.db_url_pooled ?? '', result.outputs.password ?? '');
+    return leaks(result, secrets, this.github.comments.map((c) => c.body));
+  }
+}
+
+/** Runs SQL over a connection URI exactly as given, in a separate node process with pg. */
+export function sql(uri: string, query: string): Promise<unknown[]> {
+  const script = `const pg=require('pg');(async()=>{const c=new pg.Client({connectionString:process.env.URI});await c.connect();const r=await c.query(process.env.SQL);await c.end();const last=Array.isArray(r)?r[r.length-1]:r;process.stdout.write(JSON.stringify(last.rows??[]))})().catch(e=>{process.stderr.write(String(e.message));process.exit(1)})`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URI: uri, SQL: query, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as unknown[]) : reject(new Error(err))));
+  });
+}
