@@ -109,9 +109,11 @@ export function projectView(model: Model): Json {
   };
 }
 
+const NOT_IN_LIST = ['data_storage_bytes_hour', 'data_transfer_bytes', 'written_data_bytes', 'compute_time_seconds', 'active_time_seconds', 'consumption_period_start', 'consumption_period_end', 'history_retention_seconds'];
+
 export function projectListItemView(model: Model): Json {
-  const { data_storage_bytes_hour: _a, data_transfer_bytes: _b, written_data_bytes: _c, compute_time_seconds: _d, active_time_seconds: _e, consumption_period_start: _f, consumption_period_end: _g, history_retention_seconds: _h, ...rest } = projectView(model);
-  return { ...rest, active_time: 0 };
+  const full = projectView(model);
+  return { ...Object.fromEntries(Object.entries(full).filter(([key]) => !NOT_IN_LIST.includes(key))), active_time: 0 };
 }
 
 export function rolesView(b: BranchRec): Json[] {

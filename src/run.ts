@@ -17,10 +17,9 @@ import { writeCleanupSummary, writeSummary } from './summary.js';
 import { Waiter } from './wait.js';
 
 function contextFor(inputs: Inputs, event: EventInfo): RunContext {
-  let waiter: Waiter | undefined;
-  const http = new NeonHttp({ apiHost: inputs.apiHost, apiKey: inputs.apiKey, projectId: inputs.projectId, onRateLimited: () => waiter?.rateLimited() });
+  const http = new NeonHttp({ apiHost: inputs.apiHost, apiKey: inputs.apiKey, projectId: inputs.projectId, onRateLimited: () => waiter.rateLimited() });
   const api = new NeonApi(http, inputs.projectId);
-  waiter = new Waiter(api, inputs.timeoutMs);
+  const waiter = new Waiter(api, inputs.timeoutMs);
   return { inputs, event, api, waiter };
 }
 

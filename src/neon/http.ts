@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ActionError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from '../retry-policy.js';
 
@@ -46,11 +46,18 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** HTTPS_PROXY / HTTP_PROXY (either case) route Neon API calls through the proxy, minus NO_PROXY. */
+function proxyConfigured(): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => Boolean(process.env[name]));
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The one HTTP client for the Neon API: Bearer auth, bounded retries, one debug line a request. */
 export class NeonHttp {
-  private readonly dispatcher: Dispatcher = new EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
+  private readonly dispatcher: Dispatcher = proxyConfigured()
+    ? new EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
+    : new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
   private readonly policy: RetryPolicy;
   /** Requests sent, for the summary and the budgets. */
   calls = 0;

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { Emulator, type EmulatorOptions } from '../../emulator/index.js';
 import { GitHubStub } from '../../emulator/github-stub.js';
+export { sql } from '../../emulator/sql.js';
 import { leaks, prEvent, runAction, type RunResult } from './run-action.js';
 
 /** An emulated Neon project and a GitHub stub, and a way to run the action against both. */
@@ -39,17 +39,4 @@ export class World {
     if (result.outputs.db_url) secrets.push(result.outputs.db_url, result.outputs.db_url_pooled ?? '', result.outputs.password ?? '');
     return leaks(result, secrets, this.github.comments.map((c) => c.body));
   }
-}
-
-/** Runs SQL over a connection URI exactly as given, in a separate node process with pg. */
-export function sql(uri: string, query: string): Promise<unknown[]> {
-  const script = `const pg=require('pg');(async()=>{const c=new pg.Client({connectionString:process.env.URI});await c.connect();const r=await c.query(process.env.SQL);await c.end();const last=Array.isArray(r)?r[r.length-1]:r;process.stdout.write(JSON.stringify(last.rows??[]))})().catch(e=>{process.stderr.write(String(e.message));process.exit(1)})`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URI: uri, SQL: query, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as unknown[]) : reject(new Error(err))));
-  });
 }

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { GitHubStub } from './github-stub.js';
+import { Emulator } from './index.js';
+import { sql } from './sql.js';
+
+/**
+ * `npm run demo`: the built action, run for real as the Actions runner would, against the local
+ * Neon emulator and a GitHub stub: open a PR, use the preview database, close the PR.
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+
+async function runStep(emulator: Emulator, github: GitHubStub, action: string): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'demo-'));
+  const event = { action, number: 1, pull_request: { number: 1, head: { ref: 'add-orders', repo: { full_name: 'acme/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } };
+  await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
+  await writeFile(path.join(dir, 'output'), '');
+  await writeFile(path.join(dir, 'summary'), '');
+  const yml = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+  const inputs: Record<string, string> = Object.fromEntries(Object.entries(yml.inputs).map(([k, v]) => [k, v.default ?? '']));
+  Object.assign(inputs, { api_key: emulator.apiKey, project_id: emulator.projectId, api_host: emulator.url, github_token: 'ghs_demo' });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_API_URL: github.url,
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  };
+  console.log(bold(`\n── Run log: pull_request ${action} ──`));
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffered = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      // As the runner shows it: mask commands consumed, groups and annotations made readable.
+      for (const line of lines) {
+        if (line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue;
+        console.log(`  ${line.replace(/^::group::/, '▸ ').replace(/^::endgroup::$/, '').replace(/^::(warning|error)[^:]*::/, (_, k: string) => `${k.toUpperCase()}: `)}`);
+      }
+    });
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`the action failed on ${action} (exit ${code})`);
+  const text = await readFile(path.join(dir, 'output'), 'utf8');
+  const outputs: Record<string, string> = {};
+  for (const m of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1] as string] = m[3] as string;
+  return outputs;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(bold('Starting the local Neon emulator (real Postgres) and a GitHub API stub…'));
+  const [emulator, github] = await Promise.all([Emulator.start(), GitHubStub.start()]);
+  try {
+    const main = emulator.model.defaultBranch;
+    const endpoint = emulator.model.endpointsOf(main.id)[0];
+    const parentUri = `postgresql://neondb_owner:${main.roles.get('neondb_owner')?.password}@127.0.0.1:${endpoint?.port}/neondb?sslmode=require`;
+    await sql(parentUri, "CREATE TABLE products (id serial PRIMARY KEY, name text, price numeric); INSERT INTO products (name, price) VALUES ('Kettle', 39.90), ('Teapot', 24.50), ('Mug', 9.00)");
+    console.log(`Seeded branch main of project ${emulator.projectId} with 3 products.`);
+
+    const outputs = await runStep(emulator, github, 'opened');
+    console.log(bold('\n── Step outputs (masked in a real run; shown here because it is all local) ──'));
+    for (const [k, v] of Object.entries(outputs)) console.log(`  ${k.padEnd(15)} ${v}`);
+    console.log(bold('\n── PR comment ──'));
+    console.log(github.commentsOn(1).map((c) => c.body).join('\n').replace(/^/gm, '  '));
+
+    console.log(bold('\n── Connecting to the preview branch with db_url, exactly as a migration step would ──'));
+    const rows = await sql(outputs.db_url ?? '', 'SELECT name, price FROM products ORDER BY id');
+    for (const r of rows) console.log(`  ${String(r.name).padEnd(8)} ${String(r.price)}`);
+    await sql(outputs.db_url ?? '', "ALTER TABLE products ADD COLUMN stock int DEFAULT 0; INSERT INTO products (name, price) VALUES ('Preview-only item', 1)");
+    const parentCount = await sql(parentUri, 'SELECT count(*)::int AS n FROM products');
+    console.log(`  Migrated the preview branch and added a row; the parent still has ${String(parentCount[0]?.n)} products.`);
+
+    await runStep(emulator, github, 'closed');
+    const gone = !emulator.model.branches.has(outputs.branch_id ?? '');
+    console.log(bold(`\nBranch ${outputs.branch_name} (${outputs.branch_id}) ${gone ? 'is gone' : 'STILL EXISTS'} after the PR closed.`));
+    if (!gone) throw new Error('the preview branch was not deleted');
+    console.log(bold(`Demo finished in ${((Date.now() - started) / 1000).toFixed(1)}s.`));
+  } finally {
+    await Promise.all([emulator.stop(), github.stop()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Demo failed: ${(error as Error).message}`);
+  process.exit(1);
+});
