@@ -111,6 +111,8 @@ export class Model {
   /** Test faults on operations: fail the next N of an action, or leave them running forever. */
   failNext = new Map<string, number>();
   stalled = new Set<string>();
+  /** Test fault: connection_uri answers with the default branch's compute, whatever is asked. */
+  misrouteConnectionUri = false;
   private readonly usePostgres: boolean;
   private baseDir = '';
   private templateDir = '';
@@ -282,9 +284,7 @@ export class Model {
         branch.emptied = true;
       }
     }
-    await endpoint.pooler.start().catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ERR_SERVER_ALREADY_LISTEN') throw error;
-    });
+    await endpoint.pooler.start();
     endpoint.state = 'active';
     endpoint.pending = undefined;
     endpoint.startedAt = endpoint.updatedAt = Date.now();

@@ -14,6 +14,7 @@ export class Pooler {
   ) {}
 
   async start(): Promise<void> {
+    if (this.server?.listening) return;
     this.server = net.createServer((client) => {
       const port = this.targetPort();
       if (!port) return client.destroy();

@@ -230,6 +230,7 @@ function connectionUri(model: Model, req: Request): Response {
   const database = q.get('database_name');
   const roleName = q.get('role_name');
   if (!database || !roleName) throw new ApiError(400, 'database_name and role_name are required');
+  if (model.misrouteConnectionUri) q.delete('endpoint_id'), q.delete('branch_id');
   const branch = q.get('branch_id') ? branchOf(model, q.get('branch_id') ?? '') : model.defaultBranch;
   const endpoint = q.get('endpoint_id') ? endpointOf(model, q.get('endpoint_id') ?? '') : model.endpointsOf(branch.id).find((e) => e.type === 'read_write');
   if (!endpoint) throw new ApiError(404, `branch ${branch.id} has no read_write endpoint`);
