@@ -75,6 +75,11 @@ export class GitHubStub {
       comment.body = String(JSON.parse(raw).body);
       return send(200, { id: comment.id, body: comment.body });
     }
+    if (one && method === 'DELETE') {
+      this.comments = this.comments.filter((c) => c.id !== Number(one[1]));
+      res.writeHead(204).end();
+      return void this.requests.push({ method, path: url.pathname, status: 204 });
+    }
     if (/^\/repos\/[^/]+\/[^/]+\/pulls$/.test(url.pathname) && method === 'GET') {
       return this.page(url, [...this.openPulls].sort((a, b) => a - b).map((number) => ({ number, state: 'open' })), send);
     }

@@ -201,7 +201,17 @@ export class Model {
     return [...this.endpoints.values()].filter((e) => e.branchId === branchId);
   }
 
+  /** Two free ports for a compute: Postgres and its pooler. */
+  async ports(): Promise<[number, number]> {
+    return [await freePort(), await freePort()];
+  }
+
   async newEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number): Promise<EndpointRec> {
+    return this.addEndpoint(branch, type, suspendTimeout, await this.ports());
+  }
+
+  /** Registers a compute at once (no await), so a branch and its computes appear together. */
+  addEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number, [port, poolerPort]: [number, number]): EndpointRec {
     const now = Date.now();
     const endpoint: EndpointRec = {
       id: ids.endpointId(),
@@ -209,8 +219,8 @@ export class Model {
       type,
       state: 'init',
       pending: 'active',
-      port: await freePort(),
-      poolerPort: await freePort(),
+      port,
+      poolerPort,
       suspendTimeout,
       createdAt: now,
       updatedAt: now,

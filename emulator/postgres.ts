@@ -110,6 +110,8 @@ export class PostgresProcess {
       fsync: 'off',
       synchronous_commit: 'off',
       max_wal_size: '64MB',
+      // Keeps the WAL an online copy needs even when other copies force checkpoints meanwhile.
+      wal_keep_size: '256MB',
       password_encryption: 'scram-sha-256',
       logging_collector: 'off',
     };

@@ -88,21 +88,23 @@ async function createBranch(model: Model, req: Request): Promise<Response> {
   if (types.filter((t) => t === 'read_write').length > 1) throw new ApiError(400, 'a branch can have only one read_write endpoint');
   const expiry = expiresAt(spec.expires_at);
   const annotation = annotationValue(body.annotation_value);
+  const ports = await Promise.all(endpointSpecs.map(() => model.ports()));
+  // From the name check to the computes, nothing awaits: a concurrent request sees all or nothing.
   if (model.branchByName(name)) throw new ApiError(409, `branch with name "${name}" already exists`);
-
   const branch = model.newBranch({ name, parentId: parent.id, initSource, expiresAt: expiry, annotation, protected: spec.protected === true });
   for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
   for (const db of parent.databases) branch.databases.push({ ...db, id: model.newDatabaseId() });
-  const endpoints: EndpointRec[] = [];
+  const endpoints = (endpointSpecs as Json[]).map((e, i) =>
+    model.addEndpoint(branch, e.type as EndpointRec['type'], typeof e.suspend_timeout_seconds === 'number' ? e.suspend_timeout_seconds : 0, ports[i] as [number, number]),
+  );
+  branch.pendingOps++;
   try {
     await model.copyFromParent(branch, parent);
-    for (const e of endpointSpecs as Json[]) {
-      const timeout = typeof e.suspend_timeout_seconds === 'number' ? e.suspend_timeout_seconds : 0;
-      endpoints.push(await model.newEndpoint(branch, e.type as EndpointRec['type'], timeout));
-    }
   } catch (error) {
     await model.removeBranch(branch)();
     throw error;
+  } finally {
+    branch.pendingOps--;
   }
   const ops = [model.enqueue(branch, 'create_branch', undefined, async () => undefined), ...endpoints.map((e) => startOp(model, branch, e))];
   return ok(
@@ -230,7 +232,10 @@ function connectionUri(model: Model, req: Request): Response {
   const database = q.get('database_name');
   const roleName = q.get('role_name');
   if (!database || !roleName) throw new ApiError(400, 'database_name and role_name are required');
-  if (model.misrouteConnectionUri) q.delete('endpoint_id'), q.delete('branch_id');
+  if (model.misrouteConnectionUri) {
+    q.delete('endpoint_id');
+    q.delete('branch_id');
+  }
   const branch = q.get('branch_id') ? branchOf(model, q.get('branch_id') ?? '') : model.defaultBranch;
   const endpoint = q.get('endpoint_id') ? endpointOf(model, q.get('endpoint_id') ?? '') : model.endpointsOf(branch.id).find((e) => e.type === 'read_write');
   if (!endpoint) throw new ApiError(404, `branch ${branch.id} has no read_write endpoint`);

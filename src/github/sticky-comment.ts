@@ -9,23 +9,32 @@ export interface PullRequestRef {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Finds our comment by its marker on every page of the PR's comments. */
-async function findComment(octokit: Octokit, pr: PullRequestRef, marker: string): Promise<number | undefined> {
+/** Ids of the comments carrying our marker, oldest first, from every page of the PR's comments. */
+async function findComments(octokit: Octokit, pr: PullRequestRef, marker: string, all: boolean): Promise<number[]> {
+  const ids: number[] = [];
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 });
   for await (const page of pages) {
-    const comment = page.data.find((c) => c.body?.includes(marker));
-    if (comment) return comment.id;
+    ids.push(...page.data.filter((c) => c.body?.includes(marker)).map((c) => c.id));
+    if (ids.length && !all) break;
   }
-  return undefined;
+  return ids.sort((a, b) => a - b);
 }
 
 async function upsert(octokit: Octokit, pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'> {
-  const id = await findComment(octokit, pr, marker);
+  const [id] = await findComments(octokit, pr, marker, false);
   if (id !== undefined) {
     await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: id, body });
     return 'updated';
   }
-  await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+  const created = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+  // Runs started together may each have created one: the oldest stays, the others go.
+  const ours = await findComments(octokit, pr, marker, true);
+  const oldest = ours[0];
+  if (oldest !== undefined && oldest !== created.data.id) {
+    await octokit.rest.issues.deleteComment({ owner: pr.owner, repo: pr.repo, comment_id: created.data.id });
+    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: oldest, body });
+    return 'updated';
+  }
   return 'created';
 }
 
