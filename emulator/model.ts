@@ -251,6 +251,13 @@ export class Model {
     return branch.dataDir as string;
   }
 
+  /** Restore: the branch's data becomes a fresh copy of `source` (its computes are stopped first). */
+  async replaceData(branch: BranchRec, source: BranchRec): Promise<void> {
+    if (branch.dataDir) await rm(branch.dataDir, { recursive: true, force: true });
+    for (const e of this.endpointsOf(branch.id)) e.postgres = undefined;
+    await this.copyFromParent(branch, source);
+  }
+
   /** Queues an operation on a branch: `scheduling`, then `running` while `work` runs, then done. */
   enqueue(branch: BranchRec, action: string, endpointId: string | undefined, work: () => Promise<void>): OperationRec {
     const now = Date.now();

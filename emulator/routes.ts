@@ -185,12 +185,7 @@ function restoreBranch(model: Model, req: Request): Response {
   const endpoints = model.endpointsOf(branch.id);
   const ops = endpoints.filter((e) => e.state === 'active').map((e) => suspendOp(model, branch, e));
   ops.push(
-    model.enqueue(branch, 'create_timeline', undefined, async () => {
-      const { rm } = await import('node:fs/promises');
-      if (branch.dataDir) await rm(branch.dataDir, { recursive: true, force: true });
-      for (const e of endpoints) e.postgres = undefined;
-      await model.copyFromParent(branch, source);
-    }),
+    model.enqueue(branch, 'create_timeline', undefined, () => model.replaceData(branch, source)),
   );
   ops.push(...endpoints.map((e) => startOp(model, branch, e)));
   branch.updatedAt = Date.now();
