@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts', ...(process.argv.includes('test/load') ? ['test/load/**/*.test.ts'] : [])],
+    include: ['test/unit/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts', ...(process.argv.includes('test/load') ? ['test/load/**/*.test.ts'] : [])],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

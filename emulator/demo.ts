@@ -1,61 +1,32 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { GitHubStub } from './github-stub.js';
 import { Emulator } from './index.js';
+import { runAction } from './runner.js';
 import { sql } from './sql.js';
 
 /**
  * `npm run demo`: the built action, run for real as the Actions runner would, against the local
  * Neon emulator and a GitHub stub: open a PR, use the preview database, close the PR.
  */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
+/** Prints a stdout line as the runner's log shows it: mask commands consumed, groups and annotations readable. */
+function show(line: string): void {
+  if (line.startsWith('::add-mask::') || line.startsWith('::debug::')) return;
+  console.log(`  ${line.replace(/^::group::/, '▸ ').replace(/^::endgroup::$/, '').replace(/^::(warning|error)[^:]*::/, (_, k: string) => `${k.toUpperCase()}: `)}`);
+}
+
 async function runStep(emulator: Emulator, github: GitHubStub, action: string): Promise<Record<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'demo-'));
-  const event = { action, number: 1, pull_request: { number: 1, head: { ref: 'add-orders', repo: { full_name: 'acme/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } };
-  await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
-  await writeFile(path.join(dir, 'output'), '');
-  await writeFile(path.join(dir, 'summary'), '');
-  const yml = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-  const inputs: Record<string, string> = Object.fromEntries(Object.entries(yml.inputs).map(([k, v]) => [k, v.default ?? '']));
-  Object.assign(inputs, { api_key: emulator.apiKey, project_id: emulator.projectId, api_host: emulator.url, github_token: 'ghs_demo' });
-  const env = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
-    GITHUB_OUTPUT: path.join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_API_URL: github.url,
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
+  const payload = { action, number: 1, pull_request: { number: 1, head: { ref: 'add-orders', repo: { full_name: 'acme/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } };
   console.log(bold(`\n── Run log: pull_request ${action} ──`));
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffered = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      // As the runner shows it: mask commands consumed, groups and annotations made readable.
-      for (const line of lines) {
-        if (line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue;
-        console.log(`  ${line.replace(/^::group::/, '▸ ').replace(/^::endgroup::$/, '').replace(/^::(warning|error)[^:]*::/, (_, k: string) => `${k.toUpperCase()}: `)}`);
-      }
-    });
-    child.on('close', (c) => resolve(c ?? 1));
+  const result = await runAction({
+    inputs: { api_key: emulator.apiKey, project_id: emulator.projectId, api_host: emulator.url, github_token: 'ghs_demo' },
+    payload,
+    githubUrl: github.url,
+    onLine: show,
   });
-  if (code !== 0) throw new Error(`the action failed on ${action} (exit ${code})`);
-  const text = await readFile(path.join(dir, 'output'), 'utf8');
-  const outputs: Record<string, string> = {};
-  for (const m of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1] as string] = m[3] as string;
-  return outputs;
+  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.code !== 0) throw new Error(`the action failed on ${action} (exit ${result.code})`);
+  return result.outputs;
 }
 
 async function main(): Promise<void> {

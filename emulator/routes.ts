@@ -272,7 +272,6 @@ const table: [string, string, Handler][] = [
   ['PATCH', '/projects/:project_id/branches/:branch_id', updateBranch],
   ['DELETE', '/projects/:project_id/branches/:branch_id', deleteBranch],
   ['POST', '/projects/:project_id/branches/:branch_id/restore', restoreBranch],
-  ['POST', '/projects/:project_id/branches/:branch_id/reset_to_parent', (m, r) => restoreBranch(m, { ...r, body: { source_branch_id: branchOf(m, r.params.branch_id).parentId } })],
   ['GET', '/projects/:project_id/branches/:branch_id/endpoints', (m, r) => ok({ endpoints: m.endpointsOf(branchOf(m, r.params.branch_id).id).map((e) => endpointView(m, e)) })],
   ['GET', '/projects/:project_id/branches/:branch_id/databases', (m, r) => ok({ databases: databasesView(branchOf(m, r.params.branch_id)) })],
   ['GET', '/projects/:project_id/branches/:branch_id/databases/:database_name', (m, r) => {

@@ -9,6 +9,8 @@ export interface RequestRecord {
   route: string;
   path: string;
   status: number;
+  /** When the request arrived and when it was answered (epoch ms). */
+  receivedAt: number;
   at: number;
 }
 
@@ -45,10 +47,11 @@ export class ApiServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      this.requests.push({ method, route: routeName, path: url.pathname, status, at: Date.now() });
+      this.requests.push({ method, route: routeName, path: url.pathname, status, receivedAt, at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
@@ -70,7 +73,7 @@ export class ApiServer {
     const fault = this.faults.take(method, route.template);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.reset === 'before') {
-      this.requests.push({ method, route: routeName, path: url.pathname, status: 0, at: Date.now() });
+      this.requests.push({ method, route: routeName, path: url.pathname, status: 0, receivedAt, at: Date.now() });
       return void req.socket.destroy();
     }
     if (fault?.status) return fail(fault.status, fault.message ?? `injected fault ${fault.status}`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
@@ -92,7 +95,7 @@ export class ApiServer {
       await this.model.expire();
       const result = await route.handler(this.model, { params, query: url.searchParams, body });
       if (fault?.reset === 'after') {
-        this.requests.push({ method, route: routeName, path: url.pathname, status: 0, at: Date.now() });
+        this.requests.push({ method, route: routeName, path: url.pathname, status: 0, receivedAt, at: Date.now() });
         return void req.socket.destroy();
       }
       send(result.status, result.body);

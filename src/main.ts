@@ -1,16 +1,19 @@
 import * as core from '@actions/core';
-import { context } from '@actions/github';
 import { ActionError } from './errors.js';
 import { eventInfoFrom } from './event.js';
+import { readEvent } from './github/event-payload.js';
 import { parseInputs } from './inputs.js';
 import { runCommand } from './run.js';
+import { keepWasmOnBaselineTier } from './wasm-tiering.js';
 
 /** The entrypoint: mask the key, read the inputs, run the command, turn failures into one line. */
 async function main(): Promise<void> {
+  keepWasmOnBaselineTier();
   // Masked before anything else is written, so no later line can show it.
   for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) if (secret) core.setSecret(secret);
   try {
-    const event = eventInfoFrom(context.eventName, context.payload, process.env);
+    const { eventName, payload } = readEvent(process.env);
+    const event = eventInfoFrom(eventName, payload, process.env);
     const inputs = parseInputs((name) => core.getInput(name), event, new Date());
     await runCommand(inputs, event);
   } catch (error) {

@@ -28,7 +28,7 @@ export async function runCommand(inputs: Inputs, event: EventInfo): Promise<void
   const ctx = contextFor(inputs, event);
   core.info(`Command: ${inputs.command}, branch: ${inputs.branchName}, project: ${inputs.projectId}`);
   if (inputs.command === 'cleanup') {
-    const octokit = octokitFor(inputs.githubToken);
+    const octokit = await octokitFor(inputs.githubToken);
     const report = await cleanup(ctx, await openPullNumbers(octokit, event.owner, event.repo));
     writeCleanupOutputs(report);
     await writeCleanupSummary(report);
@@ -41,8 +41,8 @@ export async function runCommand(inputs: Inputs, event: EventInfo): Promise<void
   if (inputs.comment && event.prNumber !== undefined && inputs.command !== 'get') {
     const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
     const body = commentBody(report, { sha: process.env.GITHUB_SHA, runUrl });
-    await core.group('Comment on the pull request', () =>
-      writeStickyComment(octokitFor(inputs.githubToken), { owner: event.owner, repo: event.repo, number: event.prNumber as number }, commentMarker(inputs.projectId), body),
+    await core.group('Comment on the pull request', async () =>
+      writeStickyComment(await octokitFor(inputs.githubToken), { owner: event.owner, repo: event.repo, number: event.prNumber as number }, commentMarker(inputs.projectId), body),
     );
   }
   core.info(`Done in ${ctx.api.http.calls} Neon API call(s).`);

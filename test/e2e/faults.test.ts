@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../emulator/index.js';
-import type { RunResult } from '../support/run-action.js';
+import type { RunResult } from '../../emulator/runner.js';
 import { sql, World } from '../support/world.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Emulator, type EmulatorOptions } from '../../emulator/index.js';
 import { GitHubStub } from '../../emulator/github-stub.js';
 export { sql } from '../../emulator/sql.js';
-import { leaks, prEvent, runAction, type RunResult } from './run-action.js';
+import { leaks, prEvent, runAction, type RunResult } from '../../emulator/runner.js';
 
 /** An emulated Neon project and a GitHub stub, and a way to run the action against both. */
 export class World {

@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The GitHub Actions runner as a JavaScript action sees it: INPUT_* variables with action.yml's
+ * defaults, the event payload file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and workflow
+ * commands on stdout. Used by the tests, the demo and the benchmark.
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist', 'index.js');
 
 interface ActionYml {
@@ -18,6 +23,10 @@ export interface RunOptions {
   payload?: unknown;
   githubUrl?: string;
   env?: Record<string, string>;
+  /** Extra `node` flags before the script (the benchmark preloads a peak-memory probe). */
+  nodeArgs?: string[];
+  /** Called with each stdout line as it comes, for a live log. */
+  onLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -31,6 +40,9 @@ export interface RunResult {
   warnings: string[];
   /** stdout as a person sees it in the log: without the `::add-mask::` commands the runner consumes. */
   log: string;
+  /** When the process was started and when it exited (epoch ms). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /** A pull request event payload, as GitHub sends it (the fields the action reads). */
@@ -92,24 +104,39 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])),
     ...options.env,
   };
-  const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  let pending = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (!options.onLine) return;
+    const lines = (pending + d.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line);
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let endedAt = 0;
+  child.on('exit', () => (endedAt = Date.now()));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  if (pending && options.onLine) options.onLine(pending);
   const lines = stdout.split('\n');
   const command = (name: string) => lines.filter((l) => l.startsWith(`::${name}`)).map((l) => l.replace(/^::[a-z-]+( [^:]*)?::/, ''));
+  const [output, summary] = await Promise.all([readFile(files.output, 'utf8'), readFile(files.summary, 'utf8')]);
+  await rm(dir, { recursive: true, force: true });
   return {
     code,
     stdout,
     stderr,
-    outputs: parseOutputFile(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
+    outputs: parseOutputFile(output),
+    summary,
     masked: command('add-mask'),
     errors: command('error'),
     warnings: command('warning'),
     log: lines.filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+    startedAt,
+    endedAt,
   };
 }
 

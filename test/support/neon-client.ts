@@ -1,0 +1,59 @@
+import type { Emulator } from '../../emulator/index.js';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // Tests read the fields they need; the OpenAPI test checks the shapes.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  /** The emulator's route template that answered, e.g. `GET /projects/:project_id`. */
+  route: string;
+}
+
+/** A bare HTTP client for the emulator's Neon API, for tests of the emulator itself. */
+export class NeonClient {
+  constructor(
+    private readonly neon: Emulator,
+    private readonly onAnswer: (method: string, answer: Answer) => void = () => undefined,
+  ) {}
+
+  get project(): string {
+    return `/projects/${this.neon.projectId}`;
+  }
+
+  async call(method: string, path: string, body?: unknown, key = this.neon.apiKey): Promise<Answer> {
+    const response = await fetch(`${this.neon.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const answer: Answer = { status: response.status, headers: response.headers, body: await response.json(), route: this.neon.api.requests.at(-1)?.route ?? 'unknown' };
+    this.onAnswer(method, answer);
+    return answer;
+  }
+
+  /** Polls operations until each has finished; fails on a failed one. */
+  async settle(operations: { id: string }[] = []): Promise<void> {
+    for (const op of operations) {
+      for (;;) {
+        const { body } = await this.call('GET', `${this.project}/operations/${op.id}`);
+        if (body.operation.status === 'finished') break;
+        if (body.operation.status === 'failed') throw new Error(`operation ${op.id} failed: ${body.operation.error}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+
+  /** Creates a branch with a read-write compute and waits for it; returns the branch and its endpoint. */
+  async createBranch(branch: Record<string, unknown>): Promise<{ id: string; endpointId: string; host: string }> {
+    const { status, body } = await this.call('POST', `${this.project}/branches`, { branch, endpoints: [{ type: 'read_write' }] });
+    if (status !== 201) throw new Error(`create branch: ${status} ${JSON.stringify(body)}`);
+    await this.settle(body.operations);
+    return { id: body.branch.id, endpointId: body.endpoints[0].id, host: body.endpoints[0].host };
+  }
+
+  async connectionUri(branchId: string, pooled = false): Promise<string> {
+    const { body } = await this.call('GET', `${this.project}/connection_uri?branch_id=${branchId}&database_name=neondb&role_name=neondb_owner${pooled ? '&pooled=true' : ''}`);
+    return body.uri as string;
+  }
+}
