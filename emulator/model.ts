@@ -89,6 +89,8 @@ const DEFAULT_DELAYS: Record<string, number> = {
   create_timeline: 150,
 };
 
+const COPIES_PER_PARENT = 6;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -120,6 +122,7 @@ export class Model {
   private tls?: Tls;
   private readonly adminPassword = ids.rolePassword();
   private nextDatabaseId = 1000;
+  private readonly copies = new Map<string, { running: number; waiting: (() => void)[] }>();
   private closed = false;
 
   constructor(private readonly options: ModelOptions = {}) {
@@ -205,10 +208,10 @@ export class Model {
    * Adds `count` ready branches off the default branch, named `name(i)`, without computes and
    * sharing its data until something needs their own: a large project in milliseconds.
    */
-  seedBranches(count: number, name: (i: number) => string, annotation?: Record<string, string>): void {
+  seedBranches(count: number, name: (i: number) => string, annotation?: Record<string, string> | ((i: number) => Record<string, string>)): void {
     const parent = this.defaultBranch;
     for (let i = 0; i < count; i++) {
-      const branch = this.newBranch({ name: name(i), parentId: parent.id, initSource: 'parent-data', annotation });
+      const branch = this.newBranch({ name: name(i), parentId: parent.id, initSource: 'parent-data', annotation: typeof annotation === 'function' ? annotation(i) : annotation });
       for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
       for (const db of parent.databases) branch.databases.push({ ...db, id: this.newDatabaseId() });
       branch.dataFrom = parent.id;
@@ -254,8 +257,29 @@ export class Model {
     if (!this.usePostgres) return;
     branch.dataDir = path.join(this.baseDir, branch.id);
     const source = await this.materialise(parent);
-    const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
-    await copyDataDir(source, branch.dataDir, running, this.user);
+    await this.copySlot(parent.id, async () => {
+      const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
+      await copyDataDir(source, branch.dataDir as string, running, this.user);
+    });
+  }
+
+  /**
+   * An online copy holds a connection to the parent while it runs; at most COPIES_PER_PARENT run at
+   * once, so fifty branches made together do not exhaust the parent's connections.
+   */
+  private async copySlot(parentId: string, work: () => Promise<void>): Promise<void> {
+    const slot = this.copies.get(parentId) ?? { running: 0, waiting: [] };
+    this.copies.set(parentId, slot);
+    // A finishing copy hands its slot straight to the next in line.
+    if (slot.running >= COPIES_PER_PARENT) await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    else slot.running++;
+    try {
+      await work();
+    } finally {
+      const next = slot.waiting.shift();
+      if (next) next();
+      else slot.running--;
+    }
   }
 
   /** A seeded branch gets its own data directory the first time something needs it. */

@@ -44,15 +44,34 @@ function run(bin: string, args: string[], user: RunAs | undefined): Promise<void
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Compute ports come from below Linux's ephemeral range (32768 and up), so an outgoing connection
+ * cannot take a port between its check here and Postgres or the pooler binding it. Each process
+ * starts at a random point and never hands the same port out twice.
+ */
+const PORT_RANGE = [15_000, 32_000] as const;
+let nextPort = PORT_RANGE[0] + Math.floor(Math.random() * (PORT_RANGE[1] - PORT_RANGE[0]));
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_RANGE[1] - PORT_RANGE[0]; tries++) {
+    const port = nextPort;
+    nextPort = port + 1 >= PORT_RANGE[1] ? PORT_RANGE[0] : port + 1;
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${PORT_RANGE[0]} and ${PORT_RANGE[1]}`);
 }
 
 export const ADMIN_USER = 'cloud_admin';
@@ -106,7 +125,8 @@ export class PostgresProcess {
       ssl_cert_file: this.tls.certFile,
       ssl_key_file: this.tls.keyFile,
       shared_buffers: '16MB',
-      max_connections: '40',
+      // Neon's smallest computes allow about a hundred.
+      max_connections: '100',
       fsync: 'off',
       synchronous_commit: 'off',
       max_wal_size: '64MB',
@@ -128,7 +148,7 @@ export class PostgresProcess {
     for (;;) {
       if (!this.child) throw new Error(`Postgres on port ${this.port} exited while starting: ${log.slice(-800)}`);
       try {
-        const client = await this.admin('postgres');
+        const client = await this.admin('postgres', 2000);
         await client.end();
         return;
       } catch {
@@ -152,8 +172,9 @@ export class PostgresProcess {
     this.child?.kill('SIGKILL');
   }
 
-  async admin(database: string): Promise<pg.Client> {
-    const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: 2000 });
+  /** The emulator's own connection; a short timeout while probing a starting server, a patient one for work. */
+  async admin(database: string, timeoutMs = 15_000): Promise<pg.Client> {
+    const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: timeoutMs });
     client.on('error', () => undefined);
     await client.connect();
     return client;

@@ -41,12 +41,20 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs:
   return Math.floor(ceiling / 2 + (random * ceiling) / 2);
 }
 
+/** Polls of one operation after which it counts as slow, and the caps before and after. */
+const POLL_CAP_MS = 350;
+const SLOW_AFTER_POLLS = 15;
+const SLOW_POLL_CAP_MS = 1000;
+
 /**
  * Delay before the next poll of an operation: starts short and grows to a cap, so a fast
- * operation is seen finished quickly and a slow one is not polled needlessly. `slowdown` grows
- * when the API answers 429, so a crowd of runs backs off together.
+ * operation is seen finished quickly (the step ends within a poll of the compute being ready);
+ * one still running after about 5 s is polled at most once a second, so many runs waiting
+ * together spend less of the account's 700 requests a minute. `slowdown` grows when the API
+ * answers 429, so a crowd of runs backs off together.
  */
 export function pollDelayMs(pollNumber: number, slowdown = 1): number {
   const grown = 100 * 1.5 ** pollNumber;
-  return Math.round(Math.min(350 * slowdown, grown * slowdown));
+  const cap = pollNumber < SLOW_AFTER_POLLS ? POLL_CAP_MS : SLOW_POLL_CAP_MS;
+  return Math.round(Math.min(cap, grown) * slowdown);
 }

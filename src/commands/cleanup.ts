@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
+import type { FoundBranch } from '../neon/api.js';
+import { forEachLimited } from '../concurrency.js';
 import { isOurs } from '../ownership.js';
 import { deleteOne } from './delete.js';
 
@@ -25,6 +27,13 @@ export function cleanupReason(annotation: Record<string, string> | undefined, op
 }
 
 /**
+ * Deletions in flight at once: several times faster than one by one, far below Neon's 40 requests a
+ * second per route. A 423 (conflicting operations) is retried by the client; a branch that still
+ * cannot be deleted is reported as failed and left for the next run.
+ */
+const PARALLEL_DELETES = 4;
+
+/**
  * Deletes preview branches of closed PRs and those with no PR, among the branches this action
  * made for this repository and whose name starts with `branch_name` (default `preview/`).
  */
@@ -36,6 +45,7 @@ export async function cleanup(ctx: RunContext, openPulls: Set<number>): Promise<
   do {
     const page = await api.listBranches(cursor);
     cursor = page.next;
+    const doomed: { found: FoundBranch; row: CleanupRow }[] = [];
     for (const found of page.branches) {
       const { branch, annotation } = found;
       if (!isOurs(found) || annotation?.['github-repository'] !== repository || !branch.name.startsWith(inputs.branchName) || branch.default || branch.protected) continue;
@@ -45,18 +55,19 @@ export async function cleanup(ctx: RunContext, openPulls: Set<number>): Promise<
         continue;
       }
       const row: CleanupRow = { name: branch.name, id: branch.id, pr: Number(annotation?.['github-pr']) || undefined, reason, action: 'would delete' };
-      if (!inputs.dryRun) {
-        try {
-          await deleteOne(ctx, found);
-          row.action = 'deleted';
-        } catch (error) {
-          row.action = 'failed';
-          core.warning(`Could not delete ${branch.name}: ${(error as Error).message}`);
-        }
-      }
-      core.info(`${row.action}: ${branch.name} (${reason})`);
+      doomed.push({ found, row });
       report.rows.push(row);
     }
+    await forEachLimited(doomed, inputs.dryRun ? 0 : PARALLEL_DELETES, async ({ found, row }) => {
+      try {
+        await deleteOne(ctx, found);
+        row.action = 'deleted';
+      } catch (error) {
+        row.action = 'failed';
+        core.warning(`Could not delete ${row.name}: ${(error as Error).message}`);
+      }
+    });
+    for (const { row } of doomed) core.info(`${row.action}: ${row.name} (${row.reason})`);
   } while (cursor);
   return report;
 }

@@ -28,6 +28,18 @@ export class World {
     return runAction({ inputs: { ...this.baseInputs(), ...inputs }, payload: prEvent(action, pr, options), githubUrl: this.github.url, env: options.env });
   }
 
+  /** Runs the action for any other event, e.g. `schedule` for cleanup. */
+  runEvent(eventName: string, payload: unknown, inputs: Record<string, string> = {}): Promise<RunResult> {
+    return runAction({ inputs: { ...this.baseInputs(), ...inputs }, eventName, payload, githubUrl: this.github.url });
+  }
+
+  /** A URI of the default branch, for seeding and checking the parent's data. */
+  parentUri(): string {
+    const main = this.neon.model.defaultBranch;
+    const endpoint = this.neon.model.endpointsOf(main.id)[0];
+    return `postgresql://neondb_owner:${main.roles.get('neondb_owner')?.password}@127.0.0.1:${endpoint?.port}/neondb?sslmode=require`;
+  }
+
   /** Neon API requests since `from`, without operation polls. */
   calls(from = 0): { method: string; route: string; status: number }[] {
     return this.neon.api.requests.slice(from).filter((r) => !r.route.endsWith('/operations/:operation_id'));

@@ -95,6 +95,12 @@ describe('retry policy', () => {
     expect(delays[1]).toBeGreaterThan(delays[0] as number);
     expect(Math.max(...delays)).toBeLessThanOrEqual(350);
     expect(pollDelayMs(10, 4)).toBe(1400);
+    // An operation still running after about 5 s is polled at most once a second.
+    const total = (polls: number) => Array.from({ length: polls }, (_, n) => pollDelayMs(n)).reduce((a, b) => a + b, 0);
+    expect(total(15)).toBeGreaterThan(4000);
+    expect(total(15)).toBeLessThan(6000);
+    expect(pollDelayMs(15)).toBe(1000);
+    expect(pollDelayMs(40)).toBe(1000);
   });
 });
 
