@@ -10,12 +10,25 @@ export interface Answer {
   route: string;
 }
 
+/** Where the API is: an emulator in this process, or one a test started as a command. */
+export interface NeonTarget {
+  url: string;
+  apiKey: string;
+  projectId: string;
+  /** The in-process emulator, to name the route that answered. */
+  emulator?: Emulator;
+}
+
 /** A bare HTTP client for the emulator's Neon API, for tests of the emulator itself. */
 export class NeonClient {
+  private readonly neon: NeonTarget;
+
   constructor(
-    private readonly neon: Emulator,
+    target: Emulator | NeonTarget,
     private readonly onAnswer: (method: string, answer: Answer) => void = () => undefined,
-  ) {}
+  ) {
+    this.neon = 'model' in target ? { url: target.url, apiKey: target.apiKey, projectId: target.projectId, emulator: target } : target;
+  }
 
   get project(): string {
     return `/projects/${this.neon.projectId}`;
@@ -27,7 +40,7 @@ export class NeonClient {
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const answer: Answer = { status: response.status, headers: response.headers, body: await response.json(), route: this.neon.api.requests.at(-1)?.route ?? 'unknown' };
+    const answer: Answer = { status: response.status, headers: response.headers, body: await response.json(), route: this.neon.emulator?.api.requests.at(-1)?.route ?? 'unknown' };
     this.onAnswer(method, answer);
     return answer;
   }
