@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -43,5 +43,14 @@ describe('README and action.yml agree', () => {
 
   it('the code reads exactly the inputs action.yml declares', () => {
     expect(sorted(inputsRead)).toEqual(sorted(Object.keys(action.inputs)));
+  });
+
+  it('the README shows every example workflow exactly as the file in .github/examples', () => {
+    const files = readdirSync('.github/examples').filter((f) => f.endsWith('.yml'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const file of files) {
+      const text = readFileSync(`.github/examples/${file}`, 'utf8').trimEnd();
+      expect([file, readme.includes(`\`\`\`yaml\n${text}\n\`\`\``)]).toEqual([file, true]);
+    }
   });
 });
