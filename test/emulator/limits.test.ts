@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../../emulator/index.js';
+import { peakInWindow } from '../../bench/stats.js';
 import { NeonClient } from '../support/neon-client.js';
 
 /** Neon's limits and refusals, as the emulator enforces them. */
@@ -14,11 +15,15 @@ describe('emulator: rate limits and busy projects', () => {
   afterAll(() => neon.stop());
 
   it('answers 429 with Retry-After past 40 requests a second on one route, and serves other routes meanwhile', async () => {
+    const from = neon.api.requests.length;
     const answers = await Promise.all(Array.from({ length: 50 }, () => client.call('GET', client.project)));
     const limited = answers.filter((a) => a.status === 429);
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(40);
-    expect(limited).toHaveLength(10);
+    expect(limited.length).toBeGreaterThan(0);
     for (const a of limited) expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // However the 50 spread over time on a busy machine, no second let more than 40 through.
+    const accepted = neon.api.requests.slice(from).filter((r) => r.status === 200).map((r) => r.receivedAt);
+    expect(peakInWindow(accepted, 1000)).toBeLessThanOrEqual(40);
+    expect(accepted.length).toBeGreaterThanOrEqual(40);
     expect((await client.call('GET', `${client.project}/branches`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await client.call('GET', client.project)).status).toBe(200);
