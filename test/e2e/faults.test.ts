@@ -46,6 +46,9 @@ const withFaults = async (pr: number, faults: FaultRule[], action = 'opened', in
   return world.run(action, pr, inputs);
 };
 
+/** Each retried-fault case gets a PR of its own (100, 101, …), so no case finds another's branch. */
+let nextRetryPr = 100;
+
 describe('Neon API faults', () => {
   it.each<[string, FaultRule[]]>([
     ['429 storm with Retry-After on create', [{ method: 'POST', route: BRANCHES, status: 429, retryAfter: '1', times: 3 }]],
@@ -58,7 +61,7 @@ describe('Neon API faults', () => {
     ['slow responses', [{ method: 'GET', route: BRANCHES, delayMs: 1500, times: 2 }]],
     ['operation polls answered 503', [{ route: '/projects/:project_id/operations/:operation_id', status: 503, times: 2 }]],
   ])('%s: retried, and the step succeeds', async (_name, faults) => {
-    const pr = 100 + Math.floor(Math.random() * 800);
+    const pr = nextRetryPr++;
     const result = await withFaults(pr, faults);
     succeeded(result);
     expect(result.outputs.created).toBe('true');
