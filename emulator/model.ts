@@ -2,74 +2,9 @@ import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ids from './ids.js';
+import { quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 import { Pooler } from './pooler.js';
 import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
-
-export type Json = Record<string, unknown>;
-export type OpStatus = 'scheduling' | 'running' | 'finished' | 'failed';
-
-/** A Neon API error the HTTP layer turns into a status and `{ code, message }`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface OperationRec {
-  id: string;
-  action: string;
-  branchId: string;
-  endpointId?: string;
-  status: OpStatus;
-  error?: string;
-  createdAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-}
-
-export interface BranchRec {
-  id: string;
-  name: string;
-  parentId?: string;
-  isDefault: boolean;
-  protected: boolean;
-  initSource: 'parent-data' | 'schema-only';
-  state: 'init' | 'ready';
-  createdAt: number;
-  updatedAt: number;
-  expiresAt?: string;
-  annotation?: Record<string, string>;
-  dataDir?: string;
-  /** Seeded branches share their parent's data until a compute needs their own. */
-  dataFrom?: string;
-  roles: Map<string, { password: string; createdAt: number }>;
-  databases: { id: number; name: string; owner: string; createdAt: number }[];
-  pendingOps: number;
-  queue: Promise<void>;
-  /** A schema-only branch is emptied of rows the first time its compute starts. */
-  emptied?: boolean;
-}
-
-export interface EndpointRec {
-  id: string;
-  branchId: string;
-  type: 'read_write' | 'read_only';
-  state: 'init' | 'active' | 'idle';
-  pending?: 'active' | 'idle';
-  port: number;
-  poolerPort: number;
-  suspendTimeout: number;
-  createdAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  suspendedAt?: number;
-  postgres?: PostgresProcess;
-  pooler: Pooler;
-}
 
 export interface ModelOptions {
   /** Minimum milliseconds an operation stays `running`, by action; `scheduling` is the queue time. */
@@ -92,7 +27,6 @@ const DEFAULT_DELAYS: Record<string, number> = {
 const COPIES_PER_PARENT = 6;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The state of one emulated Neon project and the Postgres processes behind it. */
 export class Model {
@@ -397,6 +331,3 @@ export class Model {
     for (const e of this.endpoints.values()) e.postgres?.kill();
   }
 }
-
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;

@@ -1,4 +1,5 @@
-import { ApiError, iso, type BranchRec, type EndpointRec, type Json, type Model, type OperationRec } from './model.js';
+import type { Model } from './model.js';
+import { ApiError, iso, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 import { annotationView, branchView, databasesView, endpointView, operationView, projectListItemView, projectView, rolesView } from './views.js';
 
 export interface Request {

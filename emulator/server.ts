@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { Faults } from './faults.js';
-import { ApiError, type Model } from './model.js';
+import type { Model } from './model.js';
+import { ApiError } from './records.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { ROUTES } from './routes.js';
 

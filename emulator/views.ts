@@ -1,4 +1,5 @@
-import { iso, type BranchRec, type EndpointRec, type Json, type Model, type OperationRec } from './model.js';
+import type { Model } from './model.js';
+import { iso, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 
 export const REGION = 'aws-us-east-2';
 
