@@ -78,7 +78,7 @@ describe('emulator: branches on real Postgres', () => {
   });
 
   it('a branch whose expires_at passes disappears, and its compute stops', async () => {
-    const expiresAt = Date.now() + 6000;
+    const expiresAt = Date.now() + 8000;
     const branch = await client.createBranch({ name: 'short-lived', expires_at: new Date(expiresAt).toISOString() });
     const uri = await client.connectionUri(branch.id);
     await sql(uri, 'SELECT 1');
