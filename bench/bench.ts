@@ -107,7 +107,7 @@ async function manyPrs(count: number) {
     const from = neon.api.requests.length;
     const runs = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        runAction({ inputs: { api_key: neon.apiKey, project_id: neon.projectId, api_host: neon.url }, payload: prEvent('opened', 500 + i), githubUrl: github.url }),
+        runAction({ inputs: neon.actionInputs(), payload: prEvent('opened', 500 + i), githubUrl: github.url }),
       ),
     );
     const requests = neon.api.requests.slice(from);

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GitHubStub } from '../emulator/github-stub.js';
 import type { Emulator } from '../emulator/index.js';
-import { prEvent, runAction, type RunResult } from '../emulator/runner.js';
+import { prEvent, runAction } from '../emulator/runner.js';
+import { isOperationPoll } from '../emulator/server.js';
 import { coveredMs } from './stats.js';
 
 const PROBE = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'max-rss.mjs')).href;
-const isPoll = (route: string) => route.endsWith('/operations/:operation_id');
 
 /** What one run of the action cost and how long it took, as the emulator saw it. */
 export interface Sample {
@@ -30,10 +30,9 @@ export async function measureRun(neon: Emulator, github: GitHubStub, action: str
   const rssFile = path.join(dir, 'rss');
   const fromRequest = neon.api.requests.length;
   const fromOperation = neon.model.operations.length;
-  let result: RunResult;
   try {
-    result = await runAction({
-      inputs: { api_key: neon.apiKey, project_id: neon.projectId, api_host: neon.url, ...inputs },
+    const result = await runAction({
+      inputs: { ...neon.actionInputs(), ...inputs },
       payload: prEvent(action, pr),
       githubUrl: github.url,
       nodeArgs: ['--import', PROBE],
@@ -42,11 +41,10 @@ export async function measureRun(neon: Emulator, github: GitHubStub, action: str
     if (result.code !== 0) throw new Error(`run for PR ${pr} (${action}) failed: ${result.errors.join(' ') || result.stderr.slice(-300)}`);
     const requests = neon.api.requests.slice(fromRequest);
     const operations = neon.model.operations.slice(fromOperation);
-    const finished = operations.map((o) => o.finishedAt ?? NaN);
-    const lastFinish = Math.max(...finished);
+    const lastFinish = Math.max(...operations.map((o) => o.finishedAt ?? NaN));
     return {
-      calls: requests.filter((r) => !isPoll(r.route) && r.status !== 429).length,
-      polls: requests.filter((r) => isPoll(r.route) && r.status !== 429).length,
+      calls: requests.filter((r) => !isOperationPoll(r) && r.status !== 429).length,
+      polls: requests.filter((r) => isOperationPoll(r) && r.status !== 429).length,
       rateLimited: requests.filter((r) => r.status === 429).length,
       wallMs: result.endedAt - result.startedAt,
       neonWaitMs: coveredMs([...requests.map((r): [number, number] => [r.receivedAt, r.at]), ...operations.map((o): [number, number] => [o.createdAt, o.finishedAt ?? result.endedAt])]),

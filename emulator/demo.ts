@@ -19,7 +19,7 @@ async function runStep(emulator: Emulator, github: GitHubStub, action: string): 
   const payload = { action, number: 1, pull_request: { number: 1, head: { ref: 'add-orders', repo: { full_name: 'acme/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } };
   console.log(bold(`\n── Run log: pull_request ${action} ──`));
   const result = await runAction({
-    inputs: { api_key: emulator.apiKey, project_id: emulator.projectId, api_host: emulator.url, github_token: 'ghs_demo' },
+    inputs: { ...emulator.actionInputs(), github_token: 'ghs_demo' },
     payload,
     githubUrl: github.url,
     onLine: show,
@@ -34,9 +34,7 @@ async function main(): Promise<void> {
   console.log(bold('Starting the local Neon emulator (real Postgres) and a GitHub API stub…'));
   const [emulator, github] = await Promise.all([Emulator.start(), GitHubStub.start()]);
   try {
-    const main = emulator.model.defaultBranch;
-    const endpoint = emulator.model.endpointsOf(main.id)[0];
-    const parentUri = `postgresql://neondb_owner:${main.roles.get('neondb_owner')?.password}@127.0.0.1:${endpoint?.port}/neondb?sslmode=require`;
+    const parentUri = emulator.defaultBranchUri();
     await sql(parentUri, "CREATE TABLE products (id serial PRIMARY KEY, name text, price numeric); INSERT INTO products (name, price) VALUES ('Kettle', 39.90), ('Teapot', 24.50), ('Mug', 9.00)");
     console.log(`Seeded branch main of project ${emulator.projectId} with 3 products.`);
 

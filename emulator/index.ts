@@ -48,6 +48,18 @@ export class Emulator {
     return this.model.projectId;
   }
 
+  /** The action inputs that point it at this emulator. */
+  actionInputs(): Record<string, string> {
+    return { api_key: this.apiKey, project_id: this.projectId, api_host: this.url };
+  }
+
+  /** The default branch's URI (database neondb, role neondb_owner), to seed or check the parent's data. */
+  defaultBranchUri(): string {
+    const endpoint = this.model.endpointsOf(this.model.defaultBranch.id).find((e) => e.type === 'read_write');
+    if (!endpoint) throw new Error('the default branch has no read_write compute');
+    return this.model.uri(endpoint, 'neondb_owner', 'neondb');
+  }
+
   get api(): ApiServer {
     if (!this.server) throw new Error('emulator not started');
     return this.server;

@@ -2,7 +2,7 @@ import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ids from './ids.js';
-import { quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
+import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 import { Pooler } from './pooler.js';
 import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
 
@@ -151,6 +151,14 @@ export class Model {
       branch.dataFrom = parent.id;
       branch.state = 'ready';
     }
+  }
+
+  /** A connection URI as Neon's `connection_uri` writes it, for a compute of a branch. */
+  uri(endpoint: EndpointRec, roleName: string, database: string, pooled = false): string {
+    const role = this.branches.get(endpoint.branchId)?.roles.get(roleName);
+    if (!role) throw new ApiError(404, `role not found: ${roleName}`);
+    const port = pooled ? endpoint.poolerPort : endpoint.port;
+    return `postgresql://${encodeURIComponent(roleName)}:${encodeURIComponent(role.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}?sslmode=require&channel_binding=require`;
   }
 
   /** Two free ports for a compute: Postgres and its pooler. */

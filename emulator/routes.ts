@@ -55,6 +55,13 @@ function expiresAt(value: unknown): string | undefined {
   return iso(at);
 }
 
+function branchName(value: unknown): string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 256) throw new ApiError(400, 'branch name must be 1 to 256 characters');
+  return value;
+}
+
+const suspendTimeout = (spec: Json) => (typeof spec.suspend_timeout_seconds === 'number' ? spec.suspend_timeout_seconds : 0);
+
 function annotationValue(value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   const obj = object(value, 'annotation_value');
@@ -79,8 +86,7 @@ async function createBranch(model: Model, req: Request): Promise<Response> {
   const spec = object(body.branch, 'branch');
   const endpointSpecs = body.endpoints === undefined ? [] : body.endpoints;
   if (!Array.isArray(endpointSpecs)) throw new ApiError(400, 'endpoints must be an array');
-  const name = spec.name === undefined ? `br-${Date.now().toString(36)}` : spec.name;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 256) throw new ApiError(400, 'branch name must be 1 to 256 characters');
+  const name = spec.name === undefined ? `br-${Date.now().toString(36)}` : branchName(spec.name);
   const initSource = spec.init_source ?? 'parent-data';
   if (initSource !== 'parent-data' && initSource !== 'schema-only') throw new ApiError(400, `init_source must be parent-data or schema-only, not ${String(initSource)}`);
   const parent = spec.parent_id === undefined ? model.defaultBranch : branchOf(model, String(spec.parent_id));
@@ -96,7 +102,7 @@ async function createBranch(model: Model, req: Request): Promise<Response> {
   for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
   for (const db of parent.databases) branch.databases.push({ ...db, id: model.newDatabaseId() });
   const endpoints = (endpointSpecs as Json[]).map((e, i) =>
-    model.addEndpoint(branch, e.type as EndpointRec['type'], typeof e.suspend_timeout_seconds === 'number' ? e.suspend_timeout_seconds : 0, ports[i] as [number, number]),
+    model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number]),
   );
   branch.pendingOps++;
   try {
@@ -155,10 +161,10 @@ function updateBranch(model: Model, req: Request): Response {
   const branch = branchOf(model, req.params.branch_id);
   const spec = object(object(req.body, 'request body').branch, 'branch');
   if (spec.name !== undefined) {
-    if (typeof spec.name !== 'string' || spec.name.length < 1 || spec.name.length > 256) throw new ApiError(400, 'branch name must be 1 to 256 characters');
-    const other = model.branchByName(spec.name);
-    if (other && other.id !== branch.id) throw new ApiError(409, `branch with name "${spec.name}" already exists`);
-    branch.name = spec.name;
+    const name = branchName(spec.name);
+    const other = model.branchByName(name);
+    if (other && other.id !== branch.id) throw new ApiError(409, `branch with name "${name}" already exists`);
+    branch.name = name;
   }
   if (spec.protected !== undefined) branch.protected = spec.protected === true;
   if ('expires_at' in spec) branch.expiresAt = spec.expires_at === null ? undefined : expiresAt(spec.expires_at);
@@ -198,7 +204,7 @@ async function createEndpoint(model: Model, req: Request): Promise<Response> {
   const branch = branchOf(model, String(spec.branch_id ?? ''));
   if (spec.type !== 'read_write' && spec.type !== 'read_only') throw new ApiError(400, 'endpoint type must be read_write or read_only');
   if (spec.type === 'read_write' && model.endpointsOf(branch.id).some((e) => e.type === 'read_write')) throw new ApiError(400, 'branch already has a read_write endpoint');
-  const endpoint = await model.newEndpoint(branch, spec.type, typeof spec.suspend_timeout_seconds === 'number' ? spec.suspend_timeout_seconds : 0);
+  const endpoint = await model.newEndpoint(branch, spec.type, suspendTimeout(spec));
   const op = startOp(model, branch, endpoint);
   return ok({ endpoint: endpointView(model, endpoint), operations: opsView(model, [op]) }, 201);
 }
@@ -236,11 +242,9 @@ function connectionUri(model: Model, req: Request): Response {
   const endpoint = q.get('endpoint_id') ? endpointOf(model, q.get('endpoint_id') ?? '') : model.endpointsOf(branch.id).find((e) => e.type === 'read_write');
   if (!endpoint) throw new ApiError(404, `branch ${branch.id} has no read_write endpoint`);
   if (endpoint.branchId !== branch.id) throw new ApiError(400, `endpoint ${endpoint.id} does not belong to branch ${branch.id}`);
-  const role = branch.roles.get(roleName);
-  if (!role) throw new ApiError(404, `role not found: ${roleName}`);
+  if (!branch.roles.has(roleName)) throw new ApiError(404, `role not found: ${roleName}`);
   if (!branch.databases.some((d) => d.name === database)) throw new ApiError(404, `database not found: ${database}`);
-  const port = q.get('pooled') === 'true' ? endpoint.poolerPort : endpoint.port;
-  return ok({ uri: `postgresql://${encodeURIComponent(roleName)}:${encodeURIComponent(role.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}?sslmode=require&channel_binding=require` });
+  return ok({ uri: model.uri(endpoint, roleName, database, q.get('pooled') === 'true') });
 }
 
 function listOperations(model: Model, req: Request): Response {

@@ -15,6 +15,9 @@ export interface RequestRecord {
   at: number;
 }
 
+/** A poll of one operation's status: the benchmark and the budgets count these apart from the calls. */
+export const isOperationPoll = (record: Pick<RequestRecord, 'route'>): boolean => record.route === '/projects/:project_id/operations/:operation_id';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The HTTP face of the emulator: `/api/v2` routes, Bearer auth, rate limits, injected faults. */

@@ -9,7 +9,7 @@ describe('day-two commands', () => {
 
   beforeAll(async () => {
     world = await World.start();
-    await sql(world.parentUri(), "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'kettle'), (2, 'mug')");
+    await sql(world.neon.defaultBranchUri(), "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'kettle'), (2, 'mug')");
   });
   afterAll(() => world.stop());
 
@@ -44,7 +44,7 @@ describe('day-two commands', () => {
     const opened = await world.run('opened', 42, { reset_on_push: 'true' });
     const uri = opened.outputs.db_url ?? '';
     await sql(uri, "INSERT INTO orders VALUES (100, 'written by the PR')");
-    await sql(world.parentUri(), "INSERT INTO orders VALUES (3, 'added on main')");
+    await sql(world.neon.defaultBranchUri(), "INSERT INTO orders VALUES (3, 'added on main')");
 
     const pushed = await world.run('synchronize', 42, { reset_on_push: 'true' });
     expect(pushed.errors).toEqual([]);
@@ -62,7 +62,7 @@ describe('day-two commands', () => {
     const opened = await world.run('opened', 43, { branch_type: 'schema-only' });
     expect(opened.errors).toEqual([]);
     expect(await sql(opened.outputs.db_url ?? '', 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
-    expect((await sql(world.parentUri(), 'SELECT count(*)::int AS n FROM orders'))[0]?.n).toBe(3);
+    expect((await sql(world.neon.defaultBranchUri(), 'SELECT count(*)::int AS n FROM orders'))[0]?.n).toBe(3);
   });
 
   it('a project closed to the internet: the branch is created, with a warning in the log and the comment', async () => {

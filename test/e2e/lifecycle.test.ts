@@ -9,9 +9,7 @@ describe('a pull request from open to close', () => {
 
   beforeAll(async () => {
     world = await World.start();
-    const main = world.neon.model.defaultBranch;
-    const endpoint = world.neon.model.endpointsOf(main.id)[0];
-    parentUri = `postgresql://neondb_owner:${main.roles.get('neondb_owner')?.password}@127.0.0.1:${endpoint?.port}/neondb?sslmode=require`;
+    parentUri = world.neon.defaultBranchUri();
     await sql(parentUri, "CREATE TABLE customers (id serial PRIMARY KEY, name text); INSERT INTO customers (name) VALUES ('Ada'), ('Grace')");
   });
   afterAll(() => world.stop());
