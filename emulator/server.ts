@@ -3,7 +3,7 @@ import { Faults } from './faults.js';
 import type { Model } from './model.js';
 import { ApiError } from './records.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
-import { ROUTES } from './routes.js';
+import { ROUTES } from './routes/index.js';
 
 export interface RequestRecord {
   method: string;

@@ -1,7 +1,7 @@
-import type { EventInfo } from './event.js';
-import type { Inputs } from './inputs.js';
+import type { EventInfo } from './github/event.js';
+import type { Inputs } from './inputs/inputs.js';
 import type { NeonApi } from './neon/api.js';
-import type { Waiter } from './wait.js';
+import type { Waiter } from './neon/wait.js';
 
 /** What every command runs with. */
 export interface RunContext {

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
-import { eventInfoFrom } from './event.js';
+import { eventInfoFrom } from './github/event.js';
 import { readEvent } from './github/event-payload.js';
-import { parseInputs } from './inputs.js';
+import { parseInputs } from './inputs/inputs.js';
 import { runCommand } from './run.js';
 import { keepWasmOnBaselineTier } from './wasm-tiering.js';
 

@@ -3,18 +3,18 @@ import { cleanup } from './commands/cleanup.js';
 import { create } from './commands/create.js';
 import { deleteBranch } from './commands/delete.js';
 import { get } from './commands/get.js';
-import { commentBody, commentMarker } from './comment-body.js';
+import { commentBody, commentMarker } from './report/comment-body.js';
 import type { RunContext } from './context.js';
-import type { EventInfo } from './event.js';
+import type { EventInfo } from './github/event.js';
 import { octokitFor } from './github/octokit.js';
 import { openPullNumbers } from './github/open-pulls.js';
 import { writeStickyComment } from './github/sticky-comment.js';
-import type { Inputs } from './inputs.js';
+import type { Inputs } from './inputs/inputs.js';
 import { NeonApi } from './neon/api.js';
 import { NeonHttp } from './neon/http.js';
-import { writeCleanupOutputs, writeOutputs } from './outputs.js';
-import { writeCleanupSummary, writeSummary } from './summary.js';
-import { Waiter } from './wait.js';
+import { writeCleanupOutputs, writeOutputs } from './report/outputs.js';
+import { writeCleanupSummary, writeSummary } from './report/summary.js';
+import { Waiter } from './neon/wait.js';
 
 function contextFor(inputs: Inputs, event: EventInfo): RunContext {
   const http = new NeonHttp({ apiHost: inputs.apiHost, apiKey: inputs.apiKey, projectId: inputs.projectId, onRateLimited: () => waiter.rateLimited() });

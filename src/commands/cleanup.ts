@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
 import type { FoundBranch } from '../neon/api.js';
 import { forEachLimited } from '../concurrency.js';
-import { isOurs } from '../ownership.js';
+import { isOurs } from '../neon/ownership.js';
 import { deleteOne } from './delete.js';
 
 export interface CleanupRow {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { connectionFor, type Connection } from '../connection.js';
+import { connectionFor, type Connection } from '../neon/connection.js';
 import type { RunContext } from '../context.js';
 import type { Endpoint } from '../neon/api.js';
 

@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
 import { ActionError } from '../errors.js';
 import type { Endpoint, FoundBranch, Operation } from '../neon/api.js';
-import { privateNetworkNote } from '../network-note.js';
-import { assertNotPrecious, branchAnnotation, isOurs } from '../ownership.js';
-import { consoleUrl, type Report } from '../report.js';
+import { privateNetworkNote } from '../neon/network-note.js';
+import { assertNotPrecious, branchAnnotation, isOurs } from '../neon/ownership.js';
+import { consoleUrl, type Report } from '../report/report.js';
 import { fetchConnection, readyCompute } from './compute.js';
 
 async function resolveParentId(ctx: RunContext): Promise<string | undefined> {

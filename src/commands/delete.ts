@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
 import { ActionError } from '../errors.js';
 import type { FoundBranch } from '../neon/api.js';
-import { assertNotPrecious, isOurs } from '../ownership.js';
-import type { Report } from '../report.js';
+import { assertNotPrecious, isOurs } from '../neon/ownership.js';
+import type { Report } from '../report/report.js';
 
 /** Deletes one branch this action made and waits for Neon; one that is already gone is success. */
 export async function deleteOne(ctx: RunContext, found: FoundBranch): Promise<boolean> {

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
 import { ActionError } from '../errors.js';
-import { privateNetworkNote } from '../network-note.js';
-import { assertNotPrecious } from '../ownership.js';
-import { consoleUrl, type Report } from '../report.js';
+import { privateNetworkNote } from '../neon/network-note.js';
+import { assertNotPrecious } from '../neon/ownership.js';
+import { consoleUrl, type Report } from '../report/report.js';
 import { fetchConnection, readyCompute } from './compute.js';
 
 /** Re-derives the outputs of an existing preview branch (for a later job); creates nothing. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ActionError } from '../errors.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from '../retry-policy.js';
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface CallOptions {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../../emulator/index.js';
-import { ROUTES } from '../../emulator/routes.js';
+import { ROUTES } from '../../emulator/routes/index.js';
 import { NeonClient } from '../support/neon-client.js';
 import { NeonSchema } from '../support/openapi.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { branchNameProblem, defaultBranchName, slug } from '../../src/branch-name.js';
-import { pickCommand } from '../../src/command.js';
-import { commentBody, commentMarker, factRows } from '../../src/comment-body.js';
-import { applySsl, connectionFor } from '../../src/connection.js';
-import { parseDuration, resolveExpiry } from '../../src/expiry.js';
-import { privateNetworkNote } from '../../src/network-note.js';
-import type { Report } from '../../src/report.js';
-import { isRetryableStatus, parseRetryAfter, pollDelayMs, retryDelayMs, DEFAULT_RETRY_POLICY } from '../../src/retry-policy.js';
+import { branchNameProblem, defaultBranchName, slug } from '../../src/inputs/branch-name.js';
+import { pickCommand } from '../../src/inputs/command.js';
+import { commentBody, commentMarker, factRows } from '../../src/report/comment-body.js';
+import { applySsl, connectionFor } from '../../src/neon/connection.js';
+import { parseDuration, resolveExpiry } from '../../src/inputs/expiry.js';
+import { privateNetworkNote } from '../../src/neon/network-note.js';
+import type { Report } from '../../src/report/report.js';
+import { isRetryableStatus, parseRetryAfter, pollDelayMs, retryDelayMs, DEFAULT_RETRY_POLICY } from '../../src/neon/retry-policy.js';
 
 describe('command for the event', () => {
   it('auto deletes on a closed pull request and creates on anything else', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { EventInfo } from '../../src/event.js';
-import { eventInfoFrom } from '../../src/event.js';
-import { parseInputs } from '../../src/inputs.js';
+import type { EventInfo } from '../../src/github/event.js';
+import { eventInfoFrom } from '../../src/github/event.js';
+import { parseInputs } from '../../src/inputs/inputs.js';
 
 const event: EventInfo = { eventName: 'pull_request', action: 'opened', prNumber: 5, headRef: 'fix', owner: 'acme', repo: 'shop', fromFork: false };
 const now = new Date('2026-11-23T10:00:00Z');

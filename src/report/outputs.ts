@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { CleanupReport } from './commands/cleanup.js';
+import type { CleanupReport } from '../commands/cleanup.js';
 import type { Report } from './report.js';
 
 /** Masks every secret first, then writes the step outputs. */

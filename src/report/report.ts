@@ -1,4 +1,4 @@
-import type { Connection } from './connection.js';
+import type { Connection } from '../neon/connection.js';
 
 /** What a command did, for the outputs, the job summary and the PR comment. */
 export interface Report {

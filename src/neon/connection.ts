@@ -1,5 +1,5 @@
-import { ActionError } from './errors.js';
-import type { SslMode } from './inputs.js';
+import { ActionError } from '../errors.js';
+import type { SslMode } from '../inputs/inputs.js';
 
 export interface Connection {
   dbUrl: string;

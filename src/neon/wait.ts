@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { ActionError } from './errors.js';
-import type { Endpoint, NeonApi, Operation } from './neon/api.js';
+import { ActionError } from '../errors.js';
+import type { Endpoint, NeonApi, Operation } from './api.js';
 import { pollDelayMs } from './retry-policy.js';
 
 const DONE = new Set(['finished', 'skipped']);

@@ -1,7 +1,7 @@
 import { branchNameProblem, defaultBranchName } from './branch-name.js';
 import { COMMAND_INPUTS, pickCommand, type Command, type CommandInput } from './command.js';
-import { InputError } from './errors.js';
-import type { EventInfo } from './event.js';
+import { InputError } from '../errors.js';
+import type { EventInfo } from '../github/event.js';
 import { resolveExpiry } from './expiry.js';
 
 export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as const;

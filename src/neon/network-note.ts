@@ -1,4 +1,4 @@
-import type { Project } from './neon/api.js';
+import type { Project } from './api.js';
 
 /**
  * Why a GitHub-hosted runner may be refused by the branch's compute, or undefined. The branch is

@@ -1,4 +1,4 @@
-import type { EventInfo } from './event.js';
+import type { EventInfo } from '../github/event.js';
 
 export const NEON_BRANCH_NAME_MAX = 256;
 const PREFIX = 'preview/';

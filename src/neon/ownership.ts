@@ -1,6 +1,6 @@
-import { ActionError } from './errors.js';
-import type { EventInfo } from './event.js';
-import type { FoundBranch } from './neon/api.js';
+import { ActionError } from '../errors.js';
+import type { EventInfo } from '../github/event.js';
+import type { FoundBranch } from './api.js';
 
 /** The annotation that marks a branch as made by this action; delete and cleanup require it. */
 export const MANAGED_BY_KEY = 'managed-by';

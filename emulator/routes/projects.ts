@@ -1,0 +1,7 @@
+import { projectListItemView, projectView } from '../views.js';
+import { ok, type RouteEntry } from './common.js';
+
+export const projectRoutes: RouteEntry[] = [
+  ['GET', '/projects', (m) => ok({ projects: [projectListItemView(m)], pagination: { cursor: m.projectId }, applications: {}, integrations: {} })],
+  ['GET', '/projects/:project_id', (m) => ok({ project: projectView(m) })],
+];
