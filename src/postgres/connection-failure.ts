@@ -143,7 +143,7 @@ export function reachedMessage(ms: number, restriction?: NetworkRestriction): st
 }
 
 function tlsProblem(code: string, message: string, target: ConnectionTarget): string | undefined {
-  const mode = `ssl \`${target.sslMode}\``;
+  const mode = `sslmode=${target.sslMode}`;
   if (UNTRUSTED_CERT.has(code)) {
     return `TLS failed: with ${mode} the runner checks the server's certificate, and it is not signed by a certificate authority the runner trusts (${code}). Use \`ssl: require\` to encrypt without that check (as libpq does), or give the runner the CA with NODE_EXTRA_CA_CERTS.`;
   }

@@ -83,7 +83,7 @@ export function outOfDateSchemaSection(commentBody: string | undefined, options:
     '#### Schema changes: out of date',
     '',
     '> [!NOTE]',
-    `> This diff was taken${takenAt}, before this push. The migrations${now} have not been compared yet: the section is replaced when the \`command: diff\` step runs.`,
+    `> This diff was taken${takenAt ? `${takenAt},` : ''} before this push. The migrations${now} have not been compared yet: the section is replaced when the \`command: diff\` step runs.`,
     '',
   ];
   const full = [...head, PREVIOUS, `<details><summary>The diff taken${takenAtHtml} (out of date)</summary>`, '', found.previous, '', '</details>', END].join('\n');

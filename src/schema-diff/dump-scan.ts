@@ -3,8 +3,11 @@
  * branch's) and says which schema objects its lines define. A hunk shows a few lines around each
  * change, so a side can start in the middle of a statement: inside a table's column list, a view's
  * query or a function body. Lines whose statement cannot be known are left out rather than guessed,
- * except a column list closed by `);`, which is read as columns (of the table named by the
- * `ALTER TABLE … OWNER TO` line after it, when the hunk shows it).
+ * with one exception: lines shaped exactly as pg_dump writes a column (four spaces, a bare
+ * lower-case name that is not a reserved word, a built-in or qualified type) in a list the hunk
+ * closes with `);` or ends inside. Their table is the one named by the `ALTER TABLE … OWNER TO`
+ * line after the list, or by git's hunk heading, when the hunk shows one.
+ * A hunk that starts inside a function body is recognised by the `$$` that closes it.
  */
 
 export type ObjectKind =
