@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 
 /** libpq's `sslmode` values. */
-export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+export type LibpqSslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 /** libpq's `channel_binding` values. */
 export type ChannelBinding = 'disable' | 'prefer' | 'require';
 
@@ -12,13 +12,13 @@ export interface ConnectionSettings {
   user: string;
   password: string;
   database: string;
-  sslMode: SslMode;
+  sslMode: LibpqSslMode;
   channelBinding: ChannelBinding;
   /** libpq's `options` (Neon's `endpoint=…` for clients without SNI). */
   options?: string;
 }
 
-const SSL_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+const SSL_MODES: readonly LibpqSslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 const CHANNEL_BINDINGS: readonly ChannelBinding[] = ['disable', 'prefer', 'require'];
 
 /** A URI we cannot connect with; its message never holds the URI or the password. */
@@ -42,7 +42,7 @@ export function connectionSettings(uri: string): ConnectionSettings {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!host) throw new ConnectionUriError('the connection URI has no host');
   const params = url.searchParams;
-  const sslMode = (params.get('sslmode') ?? (params.get('sslrootcert') === 'system' ? 'verify-full' : 'prefer')) as SslMode;
+  const sslMode = (params.get('sslmode') ?? (params.get('sslrootcert') === 'system' ? 'verify-full' : 'prefer')) as LibpqSslMode;
   if (!SSL_MODES.includes(sslMode)) throw new ConnectionUriError(`sslmode=${sslMode.slice(0, 20)} in the connection URI is not one of ${SSL_MODES.join(', ')}`);
   const channelBinding = (params.get('channel_binding') ?? 'prefer') as ChannelBinding;
   if (!CHANNEL_BINDINGS.includes(channelBinding)) throw new ConnectionUriError(`channel_binding=${channelBinding.slice(0, 20)} in the connection URI is not one of ${CHANNEL_BINDINGS.join(', ')}`);
@@ -65,7 +65,7 @@ export function connectionSettings(uri: string): ConnectionSettings {
  * the chain and that the certificate names the host. Certificates are checked against Node's
  * store plus NODE_EXTRA_CA_CERTS. False for `disable`.
  */
-export function tlsOptions(mode: SslMode): ConnectionOptions | false {
+export function tlsOptions(mode: LibpqSslMode): ConnectionOptions | false {
   switch (mode) {
     case 'disable':
       return false;
