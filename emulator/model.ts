@@ -2,6 +2,7 @@ import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ids from './ids.js';
+import { openDataDir } from './connection-gate.js';
 import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 import { Pooler } from './pooler.js';
 import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
@@ -203,6 +204,8 @@ export class Model {
       const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
       await copyDataDir(source, branch.dataDir as string, running, this.user);
     });
+    // A copy of an anonymized branch not yet masked is a branch of its own, open to clients.
+    openDataDir(branch.dataDir);
   }
 
   /**

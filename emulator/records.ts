@@ -50,6 +50,49 @@ export interface BranchRec {
   queue: Promise<void>;
   /** A schema-only branch is emptied of rows the first time its compute starts. */
   emptied?: boolean;
+  /** Set on branches made by `branch_anonymized`. */
+  anonymization?: AnonymizationRec;
+  /** Neon Auth on this branch; `null` once disabled here (no longer inherited from the parent). */
+  neonAuth?: NeonAuthRec | null;
+  /** The Data API of each database that has one, by database name. */
+  dataApis?: Map<string, DataApiRec>;
+}
+
+/** A masking rule as Neon's API takes and returns it (PostgreSQL Anonymizer's `MASKED WITH`). */
+export interface MaskingRule {
+  database_name: string;
+  schema_name: string;
+  table_name: string;
+  column_name: string;
+  masking_function?: string;
+  masking_value?: string;
+}
+
+/** The states Neon documents for an anonymized branch. */
+export type AnonymizationState = 'created' | 'initialized' | 'initialization_error' | 'anonymizing' | 'anonymized' | 'error';
+
+export interface AnonymizationRec {
+  state: AnonymizationState;
+  statusMessage: string;
+  rules: MaskingRule[];
+  createdAt: number;
+  updatedAt: number;
+  failedAt?: number;
+  lastRun?: { startedAt: number; completedAt?: number; maskedColumns?: number };
+}
+
+export interface NeonAuthRec {
+  provider: 'mock' | 'stack' | 'better_auth';
+  providerProjectId: string;
+  database: string;
+  createdAt: number;
+  pubClientKey: string;
+  secretServerKey: string;
+}
+
+export interface DataApiRec {
+  createdAt: number;
+  settings: Json;
 }
 
 export interface EndpointRec {

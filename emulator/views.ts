@@ -1,5 +1,6 @@
+import { restrictedActions } from './anonymization.js';
 import type { Model } from './model.js';
-import { iso, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
+import { iso, type AnonymizationRec, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 
 export const REGION = 'aws-us-east-2';
 
@@ -26,6 +27,28 @@ export function branchView(model: Model, b: BranchRec): Json {
     updated_at: iso(b.updatedAt),
     ...(b.expiresAt ? { expires_at: b.expiresAt } : {}),
     init_source: b.initSource,
+    ...(b.anonymization ? { restricted_actions: restrictedActions(b) } : {}),
+  };
+}
+
+export function anonymizedStatusView(model: Model, b: BranchRec, a: AnonymizationRec): Json {
+  return {
+    project_id: model.projectId,
+    branch_id: b.id,
+    state: a.state,
+    status_message: a.statusMessage,
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+    ...(a.failedAt ? { failed_at: iso(a.failedAt) } : {}),
+    ...(a.lastRun
+      ? {
+          last_run: {
+            started_at: iso(a.lastRun.startedAt),
+            ...(a.lastRun.completedAt ? { completed_at: iso(a.lastRun.completedAt) } : {}),
+            ...(a.lastRun.maskedColumns !== undefined ? { masked_columns: a.lastRun.maskedColumns } : {}),
+          },
+        }
+      : {}),
   };
 }
 

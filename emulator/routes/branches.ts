@@ -1,9 +1,10 @@
+import { refuseRestricted } from '../anonymization.js';
 import type { Model } from '../model.js';
 import { ApiError, iso, type BranchRec, type EndpointRec, type Json } from '../records.js';
 import { annotationView, branchView, databasesView, endpointView, rolesView } from '../views.js';
 import { annotationValue, branchName, branchOf, expiresAt, notBusy, object, ok, opsView, startOp, suspendOp, suspendTimeout, type Request, type Response, type RouteEntry } from './common.js';
 
-async function createBranch(model: Model, req: Request): Promise<Response> {
+export async function createBranch(model: Model, req: Request): Promise<Response> {
   const body = object(req.body, 'request body');
   const spec = object(body.branch, 'branch');
   const endpointSpecs = body.endpoints === undefined ? [] : body.endpoints;
@@ -110,6 +111,7 @@ function restoreBranch(model: Model, req: Request): Response {
   const branch = branchOf(model, req.params.branch_id);
   const body = object(req.body, 'request body');
   const source = branchOf(model, String(body.source_branch_id ?? ''));
+  refuseRestricted(branch, 'restore');
   notBusy(branch);
   const endpoints = model.endpointsOf(branch.id);
   const ops = endpoints.filter((e) => e.state === 'active').map((e) => suspendOp(model, branch, e));

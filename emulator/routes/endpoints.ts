@@ -1,3 +1,4 @@
+import { refuseRestricted } from '../anonymization.js';
 import type { Model } from '../model.js';
 import { ApiError, type OperationRec } from '../records.js';
 import { endpointView } from '../views.js';
@@ -17,6 +18,7 @@ function endpointAction(action: 'start' | 'suspend' | 'restart' | 'delete'): Han
   return (model, req) => {
     const endpoint = endpointOf(model, req.params.endpoint_id);
     const branch = branchOf(model, endpoint.branchId);
+    if (action === 'delete' && endpoint.type === 'read_write') refuseRestricted(branch, 'delete-rw-endpoint');
     notBusy(branch);
     const ops: OperationRec[] = [];
     if ((action === 'suspend' || action === 'restart' || action === 'delete') && endpoint.state === 'active') ops.push(suspendOp(model, branch, endpoint));

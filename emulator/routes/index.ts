@@ -1,8 +1,11 @@
+import { anonymizationRoutes } from './anonymization.js';
 import { branchRoutes } from './branches.js';
 import type { Route, RouteEntry } from './common.js';
 import { connectionUriRoutes } from './connection-uri.js';
+import { dataApiRoutes } from './data-api.js';
 import { databaseRoutes } from './databases.js';
 import { endpointRoutes } from './endpoints.js';
+import { neonAuthRoutes } from './neon-auth.js';
 import { operationRoutes } from './operations.js';
 import { projectRoutes } from './projects.js';
 import { roleRoutes } from './roles.js';
@@ -11,6 +14,9 @@ export type { Request, Response, Route } from './common.js';
 
 /** Every route the emulator serves, one file per Neon resource. */
 const ENTRIES: RouteEntry[] = [...projectRoutes, ...branchRoutes, ...databaseRoutes, ...roleRoutes, ...endpointRoutes, ...connectionUriRoutes, ...operationRoutes];
+ENTRIES.push(...anonymizationRoutes);
+ENTRIES.push(...neonAuthRoutes);
+ENTRIES.push(...dataApiRoutes);
 
 export const ROUTES: Route[] = ENTRIES.map(([method, template, handler]) => {
   const keys: string[] = [];

@@ -3,6 +3,7 @@ import { Emulator } from '../../emulator/index.js';
 import { ROUTES } from '../../emulator/routes/index.js';
 import { NeonClient } from '../support/neon-client.js';
 import { NeonSchema } from '../support/openapi.js';
+import { callAnonymizationAuthAndDataApi } from './openapi-anonymization-auth-data-api.js';
 
 /** Every route of the emulator, called the way clients call Neon, answers as the official OpenAPI description says. */
 describe('emulator responses conform to the Neon OpenAPI description', () => {
@@ -74,6 +75,7 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('GET', `${p}/branches/${branchId}/roles/nobody`)).status).toBe(404);
 
     await settle((await call('DELETE', `${p}/branches/${branchId}`)).body.operations);
+    await callAnonymizationAuthAndDataApi(client, main.id);
 
     const problems = seen.flatMap((r) => (r.route === 'unknown' ? [] : schema.validate(r.method, r.route, r.status, r.body)));
     expect(problems).toEqual([]);
