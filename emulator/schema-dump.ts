@@ -82,7 +82,7 @@ async function extensions(client: pg.Client): Promise<string[]> {
       WHERE e.oid >= 16384 ORDER BY e.extname`,
   );
   return list.flatMap((e) => [
-    entry(e.name, 'EXTENSION', null, null, `CREATE EXTENSION IF NOT EXISTS ${e.name} WITH SCHEMA ${e.schema};`),
+    entry(e.name, 'EXTENSION', null, '-', `CREATE EXTENSION IF NOT EXISTS ${e.name} WITH SCHEMA ${e.schema};`),
     ...(e.comment ? [entry(`EXTENSION ${e.name}`, 'COMMENT', null, null, `COMMENT ON EXTENSION ${e.name} IS ${quoteText(e.comment)};`)] : []),
   ]);
 }
