@@ -1,4 +1,4 @@
-import { chmod, chown, copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DataGate } from './data-gate.js';
@@ -214,9 +214,10 @@ export class Model {
       await this.copySlot(parent.id, () =>
         this.gate(parent).shared(async () => {
           const running = this.runningPostgres(parent);
-          if (running) await this.observe(parent, running);
-          this.inheritState(branch, parent);
           await copyDataDir(source, target, running, this.user);
+          // An online copy's backup label names the parent's WAL position it was taken at.
+          const label = running ? await readFile(path.join(target, 'backup_label'), 'utf8').catch(() => '') : '';
+          this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
         }),
       );
     })();
@@ -225,9 +226,9 @@ export class Model {
   }
 
   /** A new copy of `parent` starts where the parent is now: its LSN, no change of its own yet. */
-  private inheritState(branch: BranchRec, parent: BranchRec): void {
+  private inheritState(branch: BranchRec, parent: BranchRec, at?: string): void {
     const now = Date.now();
-    const lsn = parent.observed?.lsn ?? '0/0';
+    const lsn = at ?? parent.observed?.lsn ?? '0/0';
     branch.parentLsn = lsn;
     branch.parentTimestamp = now;
     branch.dataSince = now;
@@ -337,9 +338,10 @@ export class Model {
     return gate;
   }
 
-  /** The Postgres of the branch's read-write compute while it runs: the one that holds its latest data. */
+  /** The running Postgres that serves the branch's own data directory (its read-write compute), if any. */
   runningPostgres(branch: BranchRec): PostgresProcess | undefined {
-    return this.endpointsOf(branch.id).find((e) => e.type === 'read_write' && e.postgres?.running)?.postgres;
+    const onData = this.endpointsOf(branch.id).filter((e) => e.postgres?.running && e.postgres.dataDir === branch.dataDir);
+    return (onData.find((e) => e.type === 'read_write') ?? onData[0])?.postgres;
   }
 
   /**
