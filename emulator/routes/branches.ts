@@ -178,7 +178,11 @@ async function restoreBranch(model: Model, req: Request): Promise<Response> {
     model.enqueue(branch, 'create_timeline', undefined, async () => {
       try {
         await model.restoreData(branch, source, backup);
-        if (point) await stillAt(model, source === branch && backup ? backup : source, point, 'source');
+        if (point) {
+          await stillAt(model, source === branch && backup ? backup : source, point, 'source');
+          branch.parentLsn = point.lsn;
+          branch.parentTimestamp = point.timestamp;
+        }
       } finally {
         if (backup) {
           backup.pendingOps--;
