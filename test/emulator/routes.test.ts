@@ -21,6 +21,9 @@ describe('emulator: account routes, default branch, counts, unknown paths', () =
     expect(me.email).toEqual(expect.stringContaining('@'));
     const orgs = JSON.parse(await neonctl(neon, 'orgs', 'list', '--output', 'json'));
     expect(orgs.map((o: { id: string }) => o.id)).toEqual([projects.projects[0].org_id]);
+    // With one organization and one project, neonctl finds the project by itself.
+    const branches = JSON.parse(await neonctl(neon, 'branches', 'list', '--output', 'json'));
+    expect(branches.map((b: { name: string }) => b.name)).toEqual(['main']);
   });
 
   it('neonctl set-default moves the default to another branch; branches/count counts, with search', async () => {
