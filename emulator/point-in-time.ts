@@ -8,6 +8,8 @@ export interface PointInTime {
 }
 
 const LSN = /^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/;
+/** RFC 3339 date-time, as the description's `format: date-time` asks. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** `16/B374D848` as a number, to compare WAL positions. */
 export function lsnValue(lsn: string): bigint {
@@ -31,7 +33,7 @@ export async function resolvePointInTime(
   if (timestamp === undefined && lsn === undefined) return undefined;
   if (timestamp !== undefined && lsn !== undefined) throw new ApiError(400, `${names.timestamp} and ${names.lsn} cannot be used together`);
   if (timestamp !== undefined) {
-    if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) throw new ApiError(400, `${names.timestamp} must be an RFC 3339 timestamp`);
+    if (typeof timestamp !== 'string' || !DATE_TIME.test(timestamp) || Number.isNaN(Date.parse(timestamp))) throw new ApiError(400, `${names.timestamp} must be an RFC 3339 timestamp`);
     const at = Date.parse(timestamp);
     if (at > Date.now()) throw new ApiError(400, `${names.timestamp} ${timestamp} is in the future`);
     const state = await model.dataState(branch);

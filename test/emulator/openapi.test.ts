@@ -124,6 +124,11 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('POST', `${p}/branches`, { branch: { name: 'x', expires_at: 'tomorrow' } })).status).toBe(400);
     expect((await call('GET', `${p}/branches/${branchId}/roles/nobody`)).status).toBe(404);
 
+    expect((await call('POST', `${p}/branches/br-missing-00000000/set_as_default`)).status).toBe(404);
+    expect((await call('POST', `${p}/branches/${branchId}/roles/nobody/reset_password`)).status).toBe(404);
+    expect((await call('PATCH', `${p}/branches/${branchId}/databases/nope`, { database: { name: 'x' } })).status).toBe(404);
+    expect((await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb&format=json`)).status).toBe(400);
+    expect((await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb&timestamp=yesterday`)).status).toBe(400);
     expect((await call('GET', '/projects/shared/nothing')).status).toBe(404);
     expect((await call('PATCH', `${p}/branches/count`)).status).toBe(405);
 
