@@ -1,9 +1,11 @@
-import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DataGate } from './data-gate.js';
 import * as ids from './ids.js';
 import { openDataDir } from './connection-gate.js';
-import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
+import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type DataState, type EndpointRec, type Json, type OperationRec } from './records.js';
+import type pg from 'pg';
 import { Pooler } from './pooler.js';
 import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
 
@@ -58,6 +60,8 @@ export class Model {
   private readonly adminPassword = ids.rolePassword();
   private nextDatabaseId = 1000;
   private readonly copies = new Map<string, { running: number; waiting: (() => void)[] }>();
+  private readonly gates = new Map<string, DataGate>();
+  private readonly handovers = new Map<string, () => void>();
   private closed = false;
 
   constructor(private readonly options: ModelOptions = {}) {
@@ -89,6 +93,8 @@ export class Model {
     const endpoint = await this.newEndpoint(main, 'read_write', 0);
     await this.startCompute(endpoint);
     if (this.usePostgres) await this.bootstrapRoles(main, endpoint);
+    main.dataSince = Date.now();
+    await this.dataState(main);
     main.state = 'ready';
   }
 
@@ -119,6 +125,7 @@ export class Model {
       state: 'init',
       createdAt: now,
       updatedAt: now,
+      dataSince: now,
       expiresAt: fields.expiresAt,
       annotation: fields.annotation,
       roles: new Map(),
@@ -150,6 +157,7 @@ export class Model {
       for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
       for (const db of parent.databases) branch.databases.push({ ...db, id: this.newDatabaseId() });
       branch.dataFrom = parent.id;
+      this.inheritState(branch, parent);
       branch.state = 'ready';
     }
   }
@@ -194,18 +202,40 @@ export class Model {
 
   /**
    * Copies the parent's data into a new branch now, so the branch holds the parent as of the
-   * request (Neon branches from the parent's latest LSN at creation).
+   * request (Neon branches from the parent's latest LSN at creation), once every database and role
+   * change asked of the parent is in its Postgres.
    */
   async copyFromParent(branch: BranchRec, parent: BranchRec): Promise<void> {
-    if (!this.usePostgres) return;
-    branch.dataDir = path.join(this.baseDir, branch.id);
-    const source = await this.materialise(parent);
-    await this.copySlot(parent.id, async () => {
-      const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
-      await copyDataDir(source, branch.dataDir as string, running, this.user);
-    });
-    // A copy of an anonymized branch not yet masked is a branch of its own, open to clients.
-    openDataDir(branch.dataDir);
+    if (!this.usePostgres) return this.inheritState(branch, parent);
+    const target = path.join(this.baseDir, branch.id);
+    branch.dataDir = target;
+    const copy = (async () => {
+      await parent.catalogApplied;
+      const source = await this.materialise(parent);
+      await this.copySlot(parent.id, () =>
+        this.gate(parent).shared(async () => {
+          const running = this.runningPostgres(parent);
+          await copyDataDir(source, target, running, this.user);
+          // A copy of an anonymized branch not yet masked is a branch of its own, open to clients.
+          openDataDir(target);
+          // An online copy's backup label names the parent's WAL position it was taken at.
+          const label = running ? await readFile(path.join(target, 'backup_label'), 'utf8').catch(() => '') : '';
+          this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
+        }),
+      );
+    })();
+    branch.dataReady = copy;
+    await copy;
+  }
+
+  /** A new copy of `parent` starts where the parent is now: its LSN, no change of its own yet. */
+  private inheritState(branch: BranchRec, parent: BranchRec, at?: string): void {
+    const now = Date.now();
+    const lsn = at ?? parent.observed?.lsn ?? '0/0';
+    branch.parentLsn = lsn;
+    branch.parentTimestamp = now;
+    branch.dataSince = now;
+    branch.observed = { at: now, lsn, changedAt: now, changedLsn: lsn };
   }
 
   /**
@@ -229,17 +259,151 @@ export class Model {
 
   /** A seeded branch gets its own data directory the first time something needs it. */
   private async materialise(branch: BranchRec): Promise<string> {
+    await branch.dataReady;
     if (branch.dataDir) return branch.dataDir;
     const from = this.branches.get(branch.dataFrom ?? '') ?? this.defaultBranch;
     await this.copyFromParent(branch, from);
     return branch.dataDir as string;
   }
 
-  /** Restore: the branch's data becomes a fresh copy of `source` (its computes are stopped first). */
-  async replaceData(branch: BranchRec, source: BranchRec): Promise<void> {
-    if (branch.dataDir) await rm(branch.dataDir, { recursive: true, force: true });
-    for (const e of this.endpointsOf(branch.id)) e.postgres = undefined;
-    await this.copyFromParent(branch, source);
+  /**
+   * The backup branch of a restore with `preserve_under_name`: in the branch's place in the tree,
+   * with its databases and roles; its data arrives when restoreData moves the old data there.
+   */
+  newBackup(branch: BranchRec, name: string): BranchRec {
+    const backup = this.newBranch({ name, parentId: branch.parentId, initSource: branch.initSource });
+    for (const [roleName, role] of branch.roles) backup.roles.set(roleName, { ...role });
+    for (const db of branch.databases) backup.databases.push({ ...db, id: this.newDatabaseId() });
+    backup.parentLsn = branch.parentLsn;
+    backup.parentTimestamp = branch.parentTimestamp;
+    backup.dataSince = branch.dataSince;
+    backup.observed = branch.observed;
+    backup.emptied = branch.emptied;
+    backup.dataReady = new Promise<void>((resolve) => this.handovers.set(backup.id, resolve));
+    return backup;
+  }
+
+  /**
+   * Restore: the branch's data becomes a fresh copy of `source` (its computes are stopped first).
+   * With `backup` (from newBackup), the old data is not dropped but becomes the backup's.
+   */
+  async restoreData(branch: BranchRec, source: BranchRec, backup?: BranchRec): Promise<void> {
+    const handOver = () => {
+      if (!backup) return;
+      this.handovers.get(backup.id)?.();
+      this.handovers.delete(backup.id);
+    };
+    try {
+      await this.gate(branch).exclusive(async () => {
+        for (const e of this.endpointsOf(branch.id)) e.postgres = undefined;
+        if (backup) {
+          backup.dataFrom = branch.dataFrom;
+          if (branch.dataDir) {
+            backup.dataDir = path.join(this.baseDir, backup.id);
+            await rename(branch.dataDir, backup.dataDir);
+          }
+        } else if (branch.dataDir) {
+          await rm(branch.dataDir, { recursive: true, force: true });
+        }
+        branch.dataDir = undefined;
+      });
+    } finally {
+      handOver();
+    }
+    await this.copyFromParent(branch, source === branch && backup ? backup : source);
+  }
+
+  /**
+   * A database or role change, as Neon's `apply_config` operation: run on the branch's Postgres
+   * (its compute, or a short-lived Postgres when the compute is idle or absent, so the change is in
+   * the branch's data at once). Child branches made meanwhile copy the branch after it.
+   */
+  applyConfig(branch: BranchRec, work: (admin: pg.Client, connect: (database: string) => Promise<pg.Client>) => Promise<void>): OperationRec {
+    const endpoint = this.endpointsOf(branch.id).find((e) => e.type === 'read_write');
+    const op = this.enqueue(branch, 'apply_config', endpoint?.id, async () => {
+      await this.withPostgres(branch, async (postgres) => {
+        const admin = await postgres.admin('postgres');
+        try {
+          await work(admin, (database) => postgres.admin(database));
+        } finally {
+          await admin.end().catch(() => undefined);
+        }
+      });
+    });
+    branch.catalogApplied = branch.queue;
+    return op;
+  }
+
+  /** One gate per branch's data directory (see DataGate). */
+  gate(branch: BranchRec): DataGate {
+    let gate = this.gates.get(branch.id);
+    if (!gate) this.gates.set(branch.id, (gate = new DataGate()));
+    return gate;
+  }
+
+  /** The running Postgres that serves the branch's own data directory (its read-write compute), if any. */
+  runningPostgres(branch: BranchRec): PostgresProcess | undefined {
+    const onData = this.endpointsOf(branch.id).filter((e) => e.postgres?.running && e.postgres.dataDir === branch.dataDir);
+    return (onData.find((e) => e.type === 'read_write') ?? onData[0])?.postgres;
+  }
+
+  /**
+   * Runs `work` on the branch's Postgres: its read-write compute while that runs, otherwise a
+   * short-lived Postgres on the branch's data (as Neon reads or changes a branch without waking its
+   * compute), stopped afterwards. Undefined when the emulator runs without Postgres.
+   */
+  async withPostgres<T>(branch: BranchRec, work: (postgres: PostgresProcess) => Promise<T>): Promise<T | undefined> {
+    if (!this.usePostgres) return undefined;
+    const dataDir = await this.materialise(branch);
+    const onRunning = await this.gate(branch).shared(async () => {
+      const running = this.runningPostgres(branch);
+      return running ? { value: await work(running) } : undefined;
+    });
+    if (onRunning) return onRunning.value;
+    return this.gate(branch).exclusive(async () => {
+      const running = this.runningPostgres(branch);
+      if (running) return work(running);
+      const temporary = new PostgresProcess(dataDir, await freePort(), this.tls as Tls, this.user, this.adminPassword);
+      try {
+        await temporary.start();
+        return await work(temporary);
+      } finally {
+        await temporary.stop().catch(() => temporary.kill());
+      }
+    });
+  }
+
+  /**
+   * What the branch's data is now: its WAL position and when it last changed (the latest commit
+   * timestamp Postgres kept). Without Postgres, the branch never changes after its creation.
+   */
+  async dataState(branch: BranchRec): Promise<DataState> {
+    await this.withPostgres(branch, (postgres) => this.observe(branch, postgres));
+    branch.observed ??= { at: Date.now(), lsn: branch.parentLsn ?? '0/0', changedAt: branch.dataSince, changedLsn: branch.parentLsn ?? '0/0' };
+    return branch.observed;
+  }
+
+  private async observe(branch: BranchRec, postgres: PostgresProcess): Promise<DataState> {
+    const admin = await postgres.admin('postgres');
+    try {
+      // Commit timestamps (track_commit_timestamp) survive restarts; the newest of the latest xids is
+      // when the data last changed. Reading them assigns no xid, so it changes nothing itself.
+      const { rows } = await admin.query<{ lsn: string; changed: string | null }>(`
+        SELECT pg_current_wal_lsn()::text AS lsn,
+               (SELECT ceil(extract(epoch FROM max(pg_xact_commit_timestamp(x::text::xid))) * 1000)::bigint
+                  FROM generate_series(greatest(3, n - 5000), n - 1) AS x) AS changed
+          FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n) AS s`);
+      const row = rows[0] as { lsn: string; changed: string | null };
+      const previous = branch.observed;
+      const changedAt = Math.max(branch.dataSince, Number(row.changed ?? 0), previous?.changedAt ?? 0);
+      // A change since the last look happened somewhere before the current LSN: that is the
+      // earliest LSN known to show it.
+      const changedLsn = previous && changedAt <= previous.changedAt ? previous.changedLsn : row.lsn;
+      branch.observed = { at: Date.now(), lsn: row.lsn, changedAt, changedLsn };
+      return branch.observed;
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
   }
 
   /** Queues an operation on a branch: `scheduling`, then `running` while `work` runs, then done. */
@@ -279,7 +443,9 @@ export class Model {
     if (this.usePostgres && branch) {
       const dataDir = await this.materialise(branch);
       endpoint.postgres ??= new PostgresProcess(dataDir, endpoint.port, this.tls as Tls, this.user, this.adminPassword);
-      await endpoint.postgres.start();
+      const postgres = endpoint.postgres;
+      // Never while the emulator itself has a Postgres on this data (see withPostgres).
+      await this.gate(branch).exclusive(() => postgres.start());
       if (branch.initSource === 'schema-only' && !branch.emptied) {
         await truncateAll(endpoint.postgres);
         branch.emptied = true;

@@ -133,6 +133,8 @@ export class PostgresProcess {
       // Keeps the WAL an online copy needs even when other copies force checkpoints meanwhile.
       wal_keep_size: '256MB',
       password_encryption: 'scram-sha-256',
+      // When each transaction committed: how the emulator knows when a branch's data last changed.
+      track_commit_timestamp: 'on',
       logging_collector: 'off',
     };
     const args = ['-D', this.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];

@@ -44,9 +44,21 @@ export interface BranchRec {
   dataDir?: string;
   /** Seeded branches share their parent's data until a compute needs their own. */
   dataFrom?: string;
-  roles: Map<string, { password: string; createdAt: number }>;
-  databases: { id: number; name: string; owner: string; createdAt: number }[];
+  roles: Map<string, RoleRec>;
+  databases: DatabaseRec[];
   pendingOps: number;
+  /** Where on its parent the branch's data came from (creation, or the latest restore). */
+  parentLsn?: string;
+  parentTimestamp?: number;
+  lastResetAt?: number;
+  /** When the branch's current data began: its creation or its latest restore. */
+  dataSince: number;
+  /** What the emulator last learnt of the branch's data from its Postgres. */
+  observed?: DataState;
+  /** Settles when the branch's data directory is complete (a copy in progress, a restore). */
+  dataReady?: Promise<void>;
+  /** Settles when every database and role change asked for so far is in the branch's Postgres. */
+  catalogApplied?: Promise<void>;
   queue: Promise<void>;
   /** A schema-only branch is emptied of rows the first time its compute starts. */
   emptied?: boolean;
@@ -93,6 +105,34 @@ export interface NeonAuthRec {
 export interface DataApiRec {
   createdAt: number;
   settings: Json;
+}
+
+export interface RoleRec {
+  /** Empty for a `no_login` role. */
+  password: string;
+  noLogin?: boolean;
+  createdAt: number;
+  updatedAt?: number;
+}
+
+export interface DatabaseRec {
+  id: number;
+  name: string;
+  owner: string;
+  createdAt: number;
+  updatedAt?: number;
+}
+
+/**
+ * A branch's data as its Postgres reports it: the current WAL position, when a transaction last
+ * committed (the data last changed), and a WAL position at or after that change (any LSN from
+ * there to `lsn` shows the current state).
+ */
+export interface DataState {
+  at: number;
+  lsn: string;
+  changedAt: number;
+  changedLsn: string;
 }
 
 export interface EndpointRec {

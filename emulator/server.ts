@@ -3,7 +3,7 @@ import { Faults } from './faults.js';
 import type { Model } from './model.js';
 import { ApiError } from './records.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
-import { ROUTES } from './routes/index.js';
+import { matchRoute, type RouteMatch } from './routes/index.js';
 
 export interface RequestRecord {
   method: string;
@@ -65,11 +65,9 @@ export class ApiServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
 
     const path = url.pathname.startsWith('/api/v2/') ? url.pathname.slice('/api/v2'.length) : undefined;
-    const route = path === undefined ? undefined : ROUTES.find((r) => r.method === method && r.pattern.test(path));
-    if (!route || path === undefined) {
-      const known = path !== undefined && ROUTES.some((r) => r.pattern.test(path));
-      return fail(known ? 405 : 404, known ? `method ${method} not allowed` : `route not found: ${method} ${url.pathname}`);
-    }
+    const matched: RouteMatch = path === undefined ? { status: 404, message: `route not found: ${method} ${url.pathname}` } : matchRoute(method, path);
+    if (!('route' in matched)) return fail(matched.status, matched.message);
+    const { route, params } = matched;
     routeName = route.template;
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !this.apiKeys.has(auth.slice(7))) return fail(401, 'authentication required: send a valid API key as a Bearer token');
@@ -84,8 +82,6 @@ export class ApiServer {
     const wait = this.limiter?.check(`${method} ${route.template}`) ?? 0;
     if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });
 
-    const match = route.pattern.exec(path) as RegExpExecArray;
-    const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1] ?? '')]));
     if (params.project_id !== undefined && params.project_id !== this.model.projectId) return fail(404, `project not found: ${params.project_id}`);
     let body: unknown;
     if (chunks.length) {

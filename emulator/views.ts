@@ -1,15 +1,16 @@
 import { restrictedActions } from './anonymization.js';
 import type { Model } from './model.js';
-import { iso, type AnonymizationRec, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
+import { ApiError, iso, type AnonymizationRec, type BranchRec, type DatabaseRec, type EndpointRec, type Json, type OperationRec } from './records.js';
 
 export const REGION = 'aws-us-east-2';
+export const ORG_ID = 'org-local-emulator';
 
 /** JSON shapes of the official OpenAPI description (validated against it in the tests). */
 export function branchView(model: Model, b: BranchRec): Json {
   return {
     id: b.id,
     project_id: model.projectId,
-    ...(b.parentId ? { parent_id: b.parentId, parent_lsn: '0/1A7F730', parent_timestamp: iso(b.createdAt) } : {}),
+    ...(b.parentId ? { parent_id: b.parentId, parent_lsn: b.parentLsn ?? '0/0', parent_timestamp: iso(b.parentTimestamp ?? b.createdAt) } : {}),
     name: b.name,
     current_state: b.state,
     ...(b.state === 'init' ? { pending_state: 'ready' } : {}),
@@ -26,6 +27,7 @@ export function branchView(model: Model, b: BranchRec): Json {
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
     ...(b.expiresAt ? { expires_at: b.expiresAt } : {}),
+    ...(b.lastResetAt ? { last_reset_at: iso(b.lastResetAt) } : {}),
     init_source: b.initSource,
     ...(b.anonymization ? { restricted_actions: restrictedActions(b) } : {}),
   };
@@ -128,8 +130,8 @@ export function projectView(model: Model): Json {
     updated_at: created,
     consumption_period_start: created,
     consumption_period_end: created,
-    owner_id: 'org-local-emulator',
-    org_id: 'org-local-emulator',
+    owner_id: ORG_ID,
+    org_id: ORG_ID,
   };
 }
 
@@ -140,10 +142,52 @@ export function projectListItemView(model: Model): Json {
   return { ...Object.fromEntries(Object.entries(full).filter(([key]) => !NOT_IN_LIST.includes(key))), active_time: 0 };
 }
 
+export function roleView(b: BranchRec, name: string, withPassword = false): Json {
+  const r = b.roles.get(name);
+  if (!r) throw new ApiError(404, `role not found: ${name}`);
+  return {
+    branch_id: b.id,
+    name,
+    ...(withPassword && !r.noLogin ? { password: r.password } : {}),
+    protected: false,
+    authentication_method: r.noLogin ? 'no_login' : 'password',
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt ?? r.createdAt),
+  };
+}
+
 export function rolesView(b: BranchRec): Json[] {
-  return [...b.roles].map(([name, r]) => ({ branch_id: b.id, name, protected: false, created_at: iso(r.createdAt), updated_at: iso(r.createdAt) }));
+  return [...b.roles.keys()].map((name) => roleView(b, name));
+}
+
+export function databaseView(b: BranchRec, d: DatabaseRec): Json {
+  return { id: d.id, branch_id: b.id, name: d.name, owner_name: d.owner, created_at: iso(d.createdAt), updated_at: iso(d.updatedAt ?? d.createdAt) };
 }
 
 export function databasesView(b: BranchRec): Json[] {
-  return b.databases.map((d) => ({ id: d.id, branch_id: b.id, name: d.name, owner_name: d.owner, created_at: iso(d.createdAt), updated_at: iso(d.createdAt) }));
+  return b.databases.map((d) => databaseView(b, d));
+}
+
+export function organizationView(model: Model): Json {
+  const created = iso(model.projectCreatedAt);
+  return { id: ORG_ID, name: 'Local emulator', handle: 'local-emulator', plan: 'free', managed_by: 'console', created_at: created, updated_at: created };
+}
+
+export function userView(): Json {
+  const email = 'developer@emulator.localhost';
+  return {
+    id: 'local-emulator-user',
+    email,
+    login: email,
+    name: 'Local',
+    last_name: 'Developer',
+    image: '',
+    active_seconds_limit: 0,
+    projects_limit: 1,
+    branches_limit: 5000,
+    max_autoscaling_limit: 0,
+    compute_seconds_limit: 0,
+    plan: 'free',
+    auth_accounts: [{ provider: 'keycloak', email, name: 'Local Developer', login: email, image: '' }],
+  };
 }

@@ -1,9 +1,14 @@
 import { refuseRestricted } from '../anonymization.js';
 import type { Model } from '../model.js';
+import { resolvePointInTime, stillAt } from '../point-in-time.js';
 import { ApiError, iso, type BranchRec, type EndpointRec, type Json } from '../records.js';
 import { annotationView, branchView, databasesView, endpointView, rolesView } from '../views.js';
 import { annotationValue, branchName, branchOf, expiresAt, notBusy, object, ok, opsView, startOp, suspendOp, suspendTimeout, type Request, type Response, type RouteEntry } from './common.js';
 
+/**
+ * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request. Exported
+ * for routes that make branches of another kind from the same core.
+ */
 export async function createBranch(model: Model, req: Request): Promise<Response> {
   const body = object(req.body, 'request body');
   const spec = object(body.branch, 'branch');
@@ -12,7 +17,8 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   const name = spec.name === undefined ? `br-${Date.now().toString(36)}` : branchName(spec.name);
   const initSource = spec.init_source ?? 'parent-data';
   if (initSource !== 'parent-data' && initSource !== 'schema-only') throw new ApiError(400, `init_source must be parent-data or schema-only, not ${String(initSource)}`);
-  const parent = spec.parent_id === undefined ? model.defaultBranch : branchOf(model, String(spec.parent_id));
+  const parent = spec.parent_id === undefined || spec.parent_id === '' ? model.defaultBranch : branchOf(model, String(spec.parent_id));
+  const point = await resolvePointInTime(model, parent, { timestamp: spec.parent_timestamp, lsn: spec.parent_lsn }, { timestamp: 'parent_timestamp', lsn: 'parent_lsn' });
   const types = endpointSpecs.map((e) => object(e, 'endpoint').type);
   if (types.some((t) => t !== 'read_write' && t !== 'read_only')) throw new ApiError(400, 'endpoint type must be read_write or read_only');
   if (types.filter((t) => t === 'read_write').length > 1) throw new ApiError(400, 'a branch can have only one read_write endpoint');
@@ -30,6 +36,11 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   branch.pendingOps++;
   try {
     await model.copyFromParent(branch, parent);
+    if (point) {
+      await stillAt(model, parent, point, 'parent');
+      branch.parentLsn = point.lsn;
+      branch.parentTimestamp = point.timestamp;
+    }
   } catch (error) {
     await model.removeBranch(branch)();
     throw error;
@@ -44,10 +55,35 @@ export async function createBranch(model: Model, req: Request): Promise<Response
       operations: opsView(model, ops),
       roles: rolesView(branch),
       databases: databasesView(branch),
-      connection_uris: [],
+      connection_uris: connectionUris(model, branch, endpoints),
     },
     201,
   );
+}
+
+/**
+ * As Neon: with a read-write compute, the URI of the branch's one role and one database (none when
+ * the parent has more than one of either, as the description of `connection_uri` says).
+ */
+function connectionUris(model: Model, branch: BranchRec, endpoints: EndpointRec[]): Json[] {
+  const endpoint = endpoints.find((e) => e.type === 'read_write');
+  const [role, ...moreRoles] = [...branch.roles.entries()].filter(([, r]) => !r.noLogin);
+  const [database, ...moreDatabases] = branch.databases;
+  if (!endpoint || !role || !database || moreRoles.length || moreDatabases.length) return [];
+  const uri = model.uri(endpoint, role[0], database.name);
+  const host = (text: string) => new URL(text).host;
+  return [
+    {
+      connection_uri: uri,
+      connection_parameters: { database: database.name, password: role[1].password, role: role[0], host: host(uri), pooler_host: host(model.uri(endpoint, role[0], database.name, true)) },
+    },
+  ];
+}
+
+/** Neon's `search`: part of a branch's name or id, any case. */
+function searched(model: Model, search: string | null): BranchRec[] {
+  const term = search?.toLowerCase();
+  return [...model.branches.values()].filter((b) => !term || b.name.toLowerCase().includes(term) || b.id.includes(term));
 }
 
 type SortKey = 'name' | 'created_at' | 'updated_at';
@@ -61,10 +97,9 @@ function listBranches(model: Model, req: Request): Response {
   if (order !== 'asc' && order !== 'desc') throw new ApiError(400, 'sort_order must be asc or desc');
   const limit = q.has('limit') ? Number(q.get('limit')) : 10_000;
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new ApiError(400, 'limit must be an integer from 1 to 10000');
-  const search = q.get('search')?.toLowerCase();
   const sign = order === 'asc' ? 1 : -1;
   const key = (b: BranchRec) => `${sortValue(b, sortBy)}\u0000${b.id}`;
-  let list = [...model.branches.values()].filter((b) => !search || b.name.toLowerCase().includes(search) || b.id.includes(search));
+  let list = searched(model, q.get('search'));
   list.sort((a, b) => sign * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const cursor = q.get('cursor');
   if (cursor) {
@@ -107,20 +142,75 @@ function deleteBranch(model: Model, req: Request): Response {
   return ok({ branch: branchView(model, branch), operations: opsView(model, ops) });
 }
 
-function restoreBranch(model: Model, req: Request): Response {
+/**
+ * `POST .../restore` (neonctl `branches restore` and `branches reset`), validated as the description
+ * of BranchRestoreRequest says. With `preserve_under_name` the old state survives as a new branch
+ * of that name, which becomes the restored branch's parent and takes over its children.
+ */
+async function restoreBranch(model: Model, req: Request): Promise<Response> {
   const branch = branchOf(model, req.params.branch_id);
   const body = object(req.body, 'request body');
-  const source = branchOf(model, String(body.source_branch_id ?? ''));
+  if (typeof body.source_branch_id !== 'string' || body.source_branch_id === '') throw new ApiError(400, 'source_branch_id is required');
+  const source = branchOf(model, body.source_branch_id);
   refuseRestricted(branch, 'restore');
+  const self = source.id === branch.id;
+  if (body.preserve_under_name !== undefined && typeof body.preserve_under_name !== 'string') throw new ApiError(400, 'preserve_under_name must be a string');
+  const preserve = body.preserve_under_name ? branchName(body.preserve_under_name) : undefined;
+  if (self && body.source_timestamp === undefined && body.source_lsn === undefined) {
+    throw new ApiError(400, 'source_timestamp or source_lsn is required when source_branch_id is the branch itself');
+  }
+  const children = [...model.branches.values()].filter((b) => b.parentId === branch.id);
+  if (self && !preserve) throw new ApiError(400, 'preserve_under_name is required when source_branch_id is the branch itself');
+  if (children.length && !preserve) throw new ApiError(400, `preserve_under_name is required: branch ${branch.id} has child branches (${children.map((c) => c.name).join(', ')})`);
+  if (preserve && model.branchByName(preserve)) throw new ApiError(409, `branch with name "${preserve}" already exists`);
   notBusy(branch);
+  const point = await resolvePointInTime(model, source, { timestamp: body.source_timestamp, lsn: body.source_lsn }, { timestamp: 'source_timestamp', lsn: 'source_lsn' });
+  // Checked again after the await: another request may have taken the name or started work meanwhile.
+  notBusy(branch);
+  if (preserve && model.branchByName(preserve)) throw new ApiError(409, `branch with name "${preserve}" already exists`);
+
+  const backup = preserve ? model.newBackup(branch, preserve) : undefined;
+  if (backup) {
+    backup.pendingOps++;
+    for (const child of children) child.parentId = backup.id;
+  }
   const endpoints = model.endpointsOf(branch.id);
   const ops = endpoints.filter((e) => e.state === 'active').map((e) => suspendOp(model, branch, e));
   ops.push(
-    model.enqueue(branch, 'create_timeline', undefined, () => model.replaceData(branch, source)),
+    model.enqueue(branch, 'create_timeline', undefined, async () => {
+      try {
+        await model.restoreData(branch, source, backup);
+        if (point) {
+          await stillAt(model, source === branch && backup ? backup : source, point, 'source');
+          branch.parentLsn = point.lsn;
+          branch.parentTimestamp = point.timestamp;
+        }
+      } finally {
+        if (backup) {
+          backup.pendingOps--;
+          backup.state = 'ready';
+          backup.updatedAt = Date.now();
+        }
+      }
+    }),
   );
   ops.push(...endpoints.map((e) => startOp(model, branch, e)));
-  branch.updatedAt = Date.now();
+  const now = Date.now();
+  branch.parentId = backup ? backup.id : self ? branch.parentId : source.id;
+  branch.parentLsn = point?.lsn ?? source.observed?.lsn;
+  branch.parentTimestamp = point?.timestamp ?? now;
+  branch.lastResetAt = branch.updatedAt = now;
   return ok({ branch: branchView(model, branch), operations: opsView(model, ops) });
+}
+
+/** `POST .../set_as_default`: the project's default moves to this branch. */
+function setDefault(model: Model, req: Request): Response {
+  const branch = branchOf(model, req.params.branch_id);
+  if (branch.expiresAt) throw new ApiError(400, `branch ${branch.id} has an expiration time; remove it before making the branch the default`);
+  for (const b of model.branches.values()) if (b.isDefault && b !== branch) b.isDefault = false;
+  branch.isDefault = true;
+  branch.updatedAt = Date.now();
+  return ok({ branch: branchView(model, branch), operations: [] });
 }
 
 export const branchRoutes: RouteEntry[] = [
@@ -133,5 +223,7 @@ export const branchRoutes: RouteEntry[] = [
   ['PATCH', '/projects/:project_id/branches/:branch_id', updateBranch],
   ['DELETE', '/projects/:project_id/branches/:branch_id', deleteBranch],
   ['POST', '/projects/:project_id/branches/:branch_id/restore', restoreBranch],
+  ['POST', '/projects/:project_id/branches/:branch_id/set_as_default', setDefault],
+  ['GET', '/projects/:project_id/branches/count', (m, r) => ok({ count: searched(m, r.query.get('search')).length })],
   ['GET', '/projects/:project_id/branches/:branch_id/endpoints', (m, r) => ok({ endpoints: m.endpointsOf(branchOf(m, r.params.branch_id).id).map((e) => endpointView(m, e)) })],
 ];

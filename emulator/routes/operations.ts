@@ -8,10 +8,14 @@ function listOperations(model: Model, req: Request): Response {
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, 'limit must be an integer from 1 to 1000');
   const all = [...model.operations].reverse();
   const cursor = req.query.get('cursor');
-  const start = cursor ? all.findIndex((op) => op.id === cursor) + 1 : 0;
+  const at = cursor ? all.findIndex((op) => op.id === cursor) : -1;
+  if (cursor && at < 0) throw new ApiError(400, `cursor is not valid: ${cursor}`);
+  const start = at + 1;
   const page = all.slice(start, start + limit);
   const last = page[page.length - 1];
-  return ok({ operations: opsView(model, page), pagination: { cursor: last && start + limit < all.length ? last.id : '' } });
+  // Keyset pagination as Neon's: every page names its last operation (the spec requires a non-empty
+  // cursor); the page after the last one is empty and has none.
+  return ok({ operations: opsView(model, page), ...(last ? { pagination: { cursor: last.id } } : {}) });
 }
 
 export const operationRoutes: RouteEntry[] = [

@@ -4,4 +4,6 @@ import { ok, type RouteEntry } from './common.js';
 export const projectRoutes: RouteEntry[] = [
   ['GET', '/projects', (m) => ok({ projects: [projectListItemView(m)], pagination: { cursor: m.projectId }, applications: {}, integrations: {} })],
   ['GET', '/projects/:project_id', (m) => ok({ project: projectView(m) })],
+  // No other account shares a project with the emulator's user; the list has no next page.
+  ['GET', '/projects/shared', () => ok({ projects: [] })],
 ];

@@ -16,15 +16,32 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
   const settle = (operations: { id: string }[]) => client.settle(operations);
 
   beforeAll(async () => {
-    neon = await Emulator.start({ postgres: false, rateLimits: false, operationDelays: { scheduling: 5, create_branch: 10, start_compute: 10, suspend_compute: 10, delete_timeline: 10 } });
+    neon = await Emulator.start({ postgres: false, rateLimits: false, operationDelays: { scheduling: 5, create_branch: 10, start_compute: 10, suspend_compute: 10, delete_timeline: 10, create_timeline: 10, apply_config: 10 } });
     client = new NeonClient(neon, (method, answer) => seen.push({ method, route: answer.route, status: answer.status, body: answer.body }));
   });
   afterAll(() => neon.stop());
+
+  /** Follows a list's cursor to its last page; every page is checked like any answer. */
+  async function walk(path: string, items: string, next: (body: Record<string, { cursor?: string; next?: string }>) => string | undefined): Promise<number> {
+    let pages = 0;
+    let cursor: string | undefined;
+    for (;;) {
+      const answer = await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(answer.status).toBe(200);
+      pages++;
+      const after = next(answer.body);
+      if (answer.body[items].length < 2 || !after) return pages;
+      cursor = after;
+    }
+  }
 
   it('on every route, for success and error answers', async () => {
     const p = `/projects/${neon.projectId}`;
     await call('GET', '/projects');
     await call('GET', p);
+    await call('GET', '/projects/shared');
+    await call('GET', '/users/me');
+    await call('GET', '/users/me/organizations');
     const main = neon.model.defaultBranch;
 
     const created = await call('POST', `${p}/branches`, {
@@ -43,6 +60,24 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     await call('GET', `${p}/branches/${branchId}`);
     await settle((await call('PATCH', `${p}/branches/${branchId}`, { branch: { expires_at: new Date(Date.now() + 2 * 86_400_000).toISOString() } })).body.operations);
     await settle((await call('POST', `${p}/branches/${branchId}/restore`, { source_branch_id: main.id, preserve_under_name: undefined })).body.operations);
+    const preserved = await call('POST', `${p}/branches/${branchId}/restore`, { source_branch_id: branchId, source_timestamp: new Date().toISOString(), preserve_under_name: 'preview/pr-1-before' });
+    expect(preserved.status).toBe(200);
+    await settle(preserved.body.operations);
+    expect((await call('POST', `${p}/branches/${branchId}/restore`, { source_branch_id: branchId })).status).toBe(400);
+    expect((await call('POST', `${p}/branches/${branchId}/restore`, { source_branch_id: main.id, source_lsn: 'FF/0' })).status).toBe(400);
+    expect((await call('POST', `${p}/branches`, { branch: { name: 'old', parent_timestamp: '2001-01-01T00:00:00Z' } })).status).toBe(400);
+    const pointInTime = await call('POST', `${p}/branches`, { branch: { name: 'now', parent_lsn: main.observed?.lsn }, endpoints: [{ type: 'read_write' }] });
+    expect(pointInTime.body.connection_uris).toHaveLength(1);
+    await settle(pointInTime.body.operations);
+    await call('GET', `${p}/branches/count?search=preview`);
+    await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb`);
+    await call('GET', `${p}/branches/${branchId}/compare_schema?db_name=neondb`);
+    await call('GET', `${p}/branches/${branchId}/compare_schema?db_name=neondb&base_branch_id=${main.id}&timestamp=${encodeURIComponent(new Date().toISOString())}`);
+    expect((await call('GET', `${p}/branches/${branchId}/schema`)).status).toBe(400);
+    expect((await call('GET', `${p}/branches/${main.id}/compare_schema?db_name=neondb`)).status).toBe(400);
+    expect((await call('GET', `${p}/branches/${branchId}/compare_schema?db_name=nope`)).status).toBe(404);
+    await settle((await call('POST', `${p}/branches/${pointInTime.body.branch.id}/set_as_default`)).body.operations);
+    await settle((await call('POST', `${p}/branches/${main.id}/set_as_default`)).body.operations);
 
     const endpoints = await call('GET', `${p}/branches/${branchId}/endpoints`);
     const endpointId = endpoints.body.endpoints[0].id;
@@ -60,10 +95,26 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     await call('GET', `${p}/branches/${branchId}/roles`);
     await call('GET', `${p}/branches/${branchId}/roles/neondb_owner`);
     await call('GET', `${p}/branches/${branchId}/roles/neondb_owner/reveal_password`);
+    const role = await call('POST', `${p}/branches/${branchId}/roles`, { role: { name: 'app_user' } });
+    await settle(role.body.operations);
+    await settle((await call('POST', `${p}/branches/${branchId}/roles/app_user/reset_password`)).body.operations);
+    const database = await call('POST', `${p}/branches/${branchId}/databases`, { database: { name: 'appdb', owner_name: 'app_user' } });
+    await settle(database.body.operations);
+    await settle((await call('PATCH', `${p}/branches/${branchId}/databases/appdb`, { database: { name: 'shop', owner_name: 'neondb_owner' } })).body.operations);
+    expect((await call('POST', `${p}/branches/${branchId}/databases`, { database: { name: 'shop', owner_name: 'neondb_owner' } })).status).toBe(409);
+    expect((await call('POST', `${p}/branches/${branchId}/roles`, { role: { name: 'app_user' } })).status).toBe(409);
+    expect((await call('DELETE', `${p}/branches/${branchId}/roles/neondb_owner`)).status).toBe(400);
+    await settle((await call('DELETE', `${p}/branches/${branchId}/databases/shop`)).body.operations);
+    await settle((await call('DELETE', `${p}/branches/${branchId}/roles/app_user`)).body.operations);
+    expect((await call('DELETE', `${p}/branches/${branchId}/databases/shop`)).status).toBe(204);
+    expect((await call('DELETE', `${p}/branches/${branchId}/roles/app_user`)).status).toBe(204);
     await call('GET', `${p}/connection_uri?branch_id=${branchId}&database_name=neondb&role_name=neondb_owner`);
     await call('GET', `${p}/connection_uri?branch_id=${branchId}&endpoint_id=${endpointId}&database_name=neondb&role_name=neondb_owner&pooled=true`);
-    const ops = await call('GET', `${p}/operations?limit=2`);
-    await call('GET', `${p}/operations?limit=2&cursor=${encodeURIComponent(ops.body.pagination.cursor)}`);
+    // Every paginated list, to its last page: each page conforms (the operations cursor is never empty).
+    expect(await walk(`${p}/operations`, 'operations', (b) => b.pagination?.cursor)).toBeGreaterThan(3);
+    expect(await walk(`${p}/branches?sort_by=name&sort_order=asc`, 'branches', (b) => b.pagination?.next)).toBeGreaterThan(1);
+    await walk('/projects', 'projects', (b) => b.pagination?.cursor);
+    await walk('/projects/shared', 'projects', (b) => b.pagination?.cursor);
 
     // Errors: the GeneralError shape, with the status codes Neon uses.
     expect((await call('GET', `${p}/branches/br-missing-00000000`)).status).toBe(404);
@@ -73,6 +124,14 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('POST', `${p}/branches`, '{not json')).status).toBe(400);
     expect((await call('POST', `${p}/branches`, { branch: { name: 'x', expires_at: 'tomorrow' } })).status).toBe(400);
     expect((await call('GET', `${p}/branches/${branchId}/roles/nobody`)).status).toBe(404);
+
+    expect((await call('POST', `${p}/branches/br-missing-00000000/set_as_default`)).status).toBe(404);
+    expect((await call('POST', `${p}/branches/${branchId}/roles/nobody/reset_password`)).status).toBe(404);
+    expect((await call('PATCH', `${p}/branches/${branchId}/databases/nope`, { database: { name: 'x' } })).status).toBe(404);
+    expect((await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb&format=json`)).status).toBe(400);
+    expect((await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb&timestamp=yesterday`)).status).toBe(400);
+    expect((await call('GET', '/projects/shared/nothing')).status).toBe(404);
+    expect((await call('PATCH', `${p}/branches/count`)).status).toBe(405);
 
     await settle((await call('DELETE', `${p}/branches/${branchId}`)).body.operations);
     await callAnonymizationAuthAndDataApi(client, main.id);

@@ -40,7 +40,9 @@ export class NeonClient {
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const answer: Answer = { status: response.status, headers: response.headers, body: await response.json(), route: this.neon.emulator?.api.requests.at(-1)?.route ?? 'unknown' };
+    // A 204 (a database or role that is already gone) has no body.
+    const text = await response.text();
+    const answer: Answer = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined, route: this.neon.emulator?.api.requests.at(-1)?.route ?? 'unknown' };
     this.onAnswer(method, answer);
     return answer;
   }

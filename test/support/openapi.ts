@@ -25,6 +25,8 @@ export class NeonSchema {
 
   constructor() {
     addFormats(this.ajv);
+    // The description's own name for a plain integer (BranchesCountResponse.count).
+    this.ajv.addFormat('int', true);
     this.ajv.addSchema({ $id: 'neon', components: this.spec.components }, 'neon');
   }
 
