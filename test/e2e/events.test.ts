@@ -42,7 +42,7 @@ describe('events', () => {
   it('issue_comment on an issue that is not a pull request fails clearly and touches nothing', async () => {
     const from = world.neon.api.requests.length;
     const result = await runIn(world, 'issue_comment', issueComment(62, false), {}, { GITHUB_REF_NAME: 'main' });
-    expectFailedWith(world, result, /issue #62 is not a pull request/);
+    expectFailedWith(world, result, /issue #62, which is not a pull request/);
     expect(world.neon.api.requests.length).toBe(from);
   });
 

@@ -119,7 +119,12 @@ describe('every failure is one classified line', () => {
 
   describe('GitHub', () => {
     it('a network failure on the comment is a warning that says GitHub could not be reached, not "GitHub answered 500"', async () => {
-      const result = await runAction({ inputs: world.neon.actionInputs(), payload: { action: 'opened', number: pr, pull_request: { number: pr++, head: { ref: 'x' } } }, githubUrl: 'http://127.0.0.1:9' });
+      // A port nothing listens on: the connection is refused.
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise((resolve) => closed.close(resolve));
+      const result = await runAction({ inputs: world.neon.actionInputs(), payload: { action: 'opened', number: pr, pull_request: { number: pr++, head: { ref: 'x' } } }, githubUrl: `http://127.0.0.1:${port}` });
       expectSucceeded(world, result);
       expect(result.warnings.join('\n')).toMatch(/could not reach GitHub/i);
       expect(result.warnings.join('\n')).not.toMatch(/answered 500/);

@@ -73,7 +73,11 @@ describe('what the action reports is what Neon holds', () => {
     const started = Date.now();
     const run = world.run('opened', 84, { timeout: '12' });
     // Once a poll has seen the compute's start running, every later poll is told to come back in 20 s.
-    await until(() => world.neon.model.operations.some((op) => op.action === 'start_compute' && op.status === 'running' && world.neon.api.requests.some((r) => r.route === OPERATION && r.status === 200 && r.receivedAt > (op.startedAt ?? Infinity))), 60_000);
+    const seenRunning = () =>
+      world.neon.model.operations.some(
+        (op) => op.action === 'start_compute' && op.status === 'running' && world.neon.api.requests.some((r) => r.route === OPERATION && r.path.endsWith(op.id) && r.status === 200 && r.receivedAt > (op.startedAt ?? Infinity)),
+      );
+    await until(seenRunning, 60_000);
     world.neon.api.faults.add({ route: OPERATION, status: 429, retryAfter: '20' });
     const result = await run;
     expectFailedWith(world, result, /Timed out after 12s waiting for .*start_compute.*running/);
