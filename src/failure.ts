@@ -102,6 +102,11 @@ export interface NeonRequest {
   notFound?: Text;
 }
 
+const withoutCredentials = (apiHost: string) => {
+  const url = new URL(apiHost);
+  return `${url.origin}${url.pathname}`;
+};
+
 const apiHostLacksVersion = (apiHost: string) => !/\/api\/v2\/?$/.test(new URL(apiHost).pathname);
 
 /** A Neon answer that is not a success and not worth (or no longer worth) retrying. */
@@ -116,7 +121,7 @@ export function neonRefused(status: number, request: NeonRequest, body: string, 
       return t`The API key may not do this (403 on ${where}). Check that the key has access to project ${request.projectId} (a project-scoped key must be for this project).${said}`;
     case 404:
       if (apiHostLacksVersion(request.apiHost)) {
-        return t`Not found (404 on ${where}). Check api_host: ${request.apiHost} should be the API's base URL, ending in /api/v2 (such as https://console.neon.tech/api/v2).${said}`;
+        return t`Not found (404 on ${where}). Check api_host: ${withoutCredentials(request.apiHost)} should be the API's base URL, ending in /api/v2 (such as https://console.neon.tech/api/v2).${said}`;
       }
       return request.notFound
         ? t`${request.notFound} (404 on ${where}).${said}`

@@ -50,5 +50,8 @@ export function group<T>(title: Text, work: () => Promise<T>): Promise<T> {
 
 /** Registers a secret with the runner before anything that could show it is written. */
 export function mask(secret: string | undefined): void {
-  if (secret) core.setSecret(secret);
+  if (!secret || masked.has(secret)) return;
+  masked.add(secret);
+  core.setSecret(secret);
 }
+const masked = new Set<string>();
