@@ -44,7 +44,10 @@ export async function fetchConnection(ctx: RunContext, branch: Pick<Branch, 'id'
     ]);
   } catch (error) {
     if (error instanceof NeonApiError && error.status === 404) {
-      // Say which of the two is missing, not "check project_id".
+      // Say what is missing (the branch itself, the database or the role), not "check project_id".
+      if (!(await api.branchExists(branch.id))) {
+        throw new ActionError(t`Branch ${branch.name} (${branch.id}) no longer exists: it was deleted while this run was using it (by the run for the pull request's close, a person, or its expiry). Re-run the job if the pull request is still open.`);
+      }
       const [database, role] = await Promise.all([api.hasDatabase(branch.id, inputs.database), api.hasRole(branch.id, inputs.role)]);
       const missing = missingText({ name: inputs.database, exists: database }, { name: inputs.role, exists: role }, t`branch ${branch.name}`);
       if (missing) throw new ActionError(missing);

@@ -70,6 +70,11 @@ export class NeonApi {
     return this.http.call<unknown>(method, path, options);
   }
 
+  /** Whether the branch still exists (a 404 is "no"). */
+  async branchExists(branchId: string): Promise<boolean> {
+    return (await this.call('GET', `${this.base}/branches/${branchId}`, { allow: [404] })).status !== 404;
+  }
+
   async getProject(): Promise<Project> {
     return field<Project>(await this.call('GET', this.base), 'project', 'object');
   }
@@ -146,7 +151,7 @@ export class NeonApi {
 
   /** Sets (or, with null, clears) the branch's expiry; Neon's answer says what it now holds. */
   async updateBranchExpiry(branchId: string, expiresAt: string | null): Promise<{ branch: Branch; operations: Operation[] }> {
-    const response = await this.call('PATCH', `${this.base}/branches/${branchId}`, { body: { branch: { expires_at: expiresAt } } });
+    const response = await this.call('PATCH', `${this.base}/branches/${branchId}`, { body: { branch: { expires_at: expiresAt } }, notFound: gone(t`Branch ${branchId}`) });
     return { branch: field<Branch>(response, 'branch', 'object'), operations: optionalArray<Operation>(response, 'operations') };
   }
 
@@ -158,29 +163,29 @@ export class NeonApi {
   }
 
   async restoreBranch(branchId: string, sourceBranchId: string): Promise<Operation[]> {
-    return optionalArray<Operation>(await this.call('POST', `${this.base}/branches/${branchId}/restore`, { body: { source_branch_id: sourceBranchId } }), 'operations');
+    return optionalArray<Operation>(await this.call('POST', `${this.base}/branches/${branchId}/restore`, { body: { source_branch_id: sourceBranchId }, notFound: gone(t`Branch ${branchId} or its parent ${sourceBranchId}`) }), 'operations');
   }
 
   async listBranchEndpoints(branchId: string): Promise<Endpoint[]> {
-    return field<Endpoint[]>(await this.call('GET', `${this.base}/branches/${branchId}/endpoints`), 'endpoints', 'array');
+    return field<Endpoint[]>(await this.call('GET', `${this.base}/branches/${branchId}/endpoints`, { notFound: gone(t`Branch ${branchId}`) }), 'endpoints', 'array');
   }
 
   async getEndpoint(endpointId: string): Promise<Endpoint> {
-    return field<Endpoint>(await this.call('GET', `${this.base}/endpoints/${endpointId}`), 'endpoint', 'object');
+    return field<Endpoint>(await this.call('GET', `${this.base}/endpoints/${endpointId}`, { notFound: gone(t`Compute ${endpointId}`) }), 'endpoint', 'object');
   }
 
   async createEndpoint(branchId: string, suspendTimeout?: number): Promise<{ endpoint: Endpoint; operations: Operation[] }> {
     const body = { endpoint: { branch_id: branchId, type: 'read_write', ...(suspendTimeout === undefined ? {} : { suspend_timeout_seconds: suspendTimeout }) } };
-    const response = await this.call('POST', `${this.base}/endpoints`, { body });
+    const response = await this.call('POST', `${this.base}/endpoints`, { body, notFound: gone(t`Branch ${branchId}`) });
     return { endpoint: field<Endpoint>(response, 'endpoint', 'object'), operations: optionalArray<Operation>(response, 'operations') };
   }
 
   async startEndpoint(endpointId: string): Promise<Operation[]> {
-    return optionalArray<Operation>(await this.call('POST', `${this.base}/endpoints/${endpointId}/start`), 'operations');
+    return optionalArray<Operation>(await this.call('POST', `${this.base}/endpoints/${endpointId}/start`, { notFound: gone(t`Compute ${endpointId}`) }), 'operations');
   }
 
   async getOperation(operationId: string): Promise<Operation> {
-    return field<Operation>(await this.call('GET', `${this.base}/operations/${operationId}`), 'operation', 'object');
+    return field<Operation>(await this.call('GET', `${this.base}/operations/${operationId}`, { notFound: gone(t`Operation ${operationId}`) }), 'operation', 'object');
   }
 
   /** Whether the branch has this database; a 404 is "no". */
@@ -214,6 +219,11 @@ export function maskUri(uri: string): void {
   } catch {
     // Not a URL: masked whole above.
   }
+}
+
+/** What a 404 means for something this run found or made a moment ago: someone deleted it meanwhile. */
+function gone(what: Text): Text {
+  return t`${what} no longer exists: it was deleted while this run was using it (by the run for the pull request's close, a person, or its expiry). Re-run the job if the pull request is still open`;
 }
 
 function optionalArray<T>(response: ApiResponse<unknown>, name: string): T[] {
