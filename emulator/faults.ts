@@ -1,6 +1,7 @@
 /**
  * A fault the emulator injects on matching requests, for tests: a status (with or without
- * Retry-After), a socket reset before or after the request is handled, or latency.
+ * Retry-After), a socket reset before or after the request is handled, latency, or a body of
+ * its own (an HTML page, nothing, broken JSON) in place of the route's answer.
  */
 export interface FaultRule {
   method?: string;
@@ -12,6 +13,9 @@ export interface FaultRule {
   /** `before`: drop the connection unhandled; `after`: handle it, then drop the answer. */
   reset?: 'before' | 'after';
   delayMs?: number;
+  /** Answer this body as it is (status `status`, 200 when absent), with `contentType`. */
+  body?: string;
+  contentType?: string;
   /** How many matching requests it applies to; every one when absent. */
   times?: number;
 }

@@ -78,6 +78,11 @@ export class ApiServer {
       this.requests.push({ method, route: routeName, path: url.pathname, status: 0, receivedAt, at: Date.now() });
       return void req.socket.destroy();
     }
+    if (fault?.body !== undefined) {
+      this.requests.push({ method, route: routeName, path: url.pathname, status: fault.status ?? 200, receivedAt, at: Date.now() });
+      res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html; charset=utf-8' });
+      return void res.end(fault.body);
+    }
     if (fault?.status) return fail(fault.status, fault.message ?? `injected fault ${fault.status}`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     const wait = this.limiter?.check(`${method} ${route.template}`) ?? 0;
     if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });

@@ -1,28 +1,24 @@
 import * as core from '@actions/core';
-import { ActionError } from './errors.js';
+import { failStep } from './failure.js';
 import { eventInfoFrom } from './github/event.js';
 import { readEvent } from './github/event-payload.js';
 import { parseInputs } from './inputs/inputs.js';
+import * as log from './log.js';
 import { runCommand } from './run.js';
 import { keepWasmOnBaselineTier } from './wasm-tiering.js';
 
-/** The entrypoint: mask the key, read the inputs, run the command, turn failures into one line. */
+/** The entrypoint: mask the key, read the inputs, run the command, turn any failure into one line. */
 async function main(): Promise<void> {
   keepWasmOnBaselineTier();
   // Masked before anything else is written, so no later line can show it.
-  for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) if (secret) core.setSecret(secret);
+  for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) log.mask(secret);
   try {
     const { eventName, payload } = readEvent(process.env);
     const event = eventInfoFrom(eventName, payload, process.env);
     const inputs = parseInputs((name) => core.getInput(name), event, new Date());
     await runCommand(inputs, event);
   } catch (error) {
-    if (error instanceof ActionError) {
-      core.setFailed(error.message);
-    } else {
-      core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      core.setFailed(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}. Re-run with step debug logging on for details, and report it if it persists.`);
-    }
+    failStep(error);
   }
 }
 

@@ -1,49 +1,87 @@
-import * as core from '@actions/core';
 import { cleanup } from './commands/cleanup.js';
+import { deleteIfClosedMeanwhile, explainIfClosedMeanwhile } from './commands/closed-meanwhile.js';
 import { create } from './commands/create.js';
 import { deleteBranch } from './commands/delete.js';
 import { get } from './commands/get.js';
-import { commentBody, commentMarker } from './report/comment-body.js';
 import type { RunContext } from './context.js';
+import { ActionError } from './errors.js';
 import type { EventInfo } from './github/event.js';
-import { octokitFor } from './github/octokit.js';
-import { openPullNumbers } from './github/open-pulls.js';
+import { GitHub } from './github/github.js';
 import { writeStickyComment } from './github/sticky-comment.js';
+import { defaultBranchName } from './inputs/branch-name.js';
 import type { Inputs } from './inputs/inputs.js';
+import * as log from './log.js';
 import { NeonApi } from './neon/api.js';
+import { Deadline } from './neon/deadline.js';
 import { NeonHttp } from './neon/http.js';
-import { writeCleanupOutputs, writeOutputs } from './report/outputs.js';
-import { writeCleanupSummary, writeSummary } from './report/summary.js';
+import { previewTarget } from './neon/preview-branch.js';
 import { Waiter } from './neon/wait.js';
+import { commentBody, commentMarker } from './report/comment-body.js';
+import { writeCleanupOutputs, writeOutputs } from './report/outputs.js';
+import type { Report } from './report/report.js';
+import { writeCleanupSummary, writeSummary } from './report/summary.js';
+import { t } from './text.js';
 
-function contextFor(inputs: Inputs, event: EventInfo): RunContext {
-  const http = new NeonHttp({ apiHost: inputs.apiHost, apiKey: inputs.apiKey, projectId: inputs.projectId, onRateLimited: () => waiter.rateLimited() });
+function contextFor(inputs: Inputs, event: EventInfo, github: GitHub | undefined): RunContext {
+  const deadline = new Deadline(inputs.timeoutMs);
+  const http = new NeonHttp({ apiHost: inputs.apiHost, apiKey: inputs.apiKey, projectId: inputs.projectId, deadline, onRateLimited: () => waiter.rateLimited() });
   const api = new NeonApi(http, inputs.projectId);
-  const waiter = new Waiter(api, inputs.timeoutMs);
-  return { inputs, event, api, waiter };
+  const waiter = new Waiter(api, deadline);
+  return { inputs, event, target: previewTarget(inputs, event), api, waiter, deadline, github };
+}
+
+/**
+ * An `issue_comment` payload names the pull request but not its head branch: GitHub is asked, so
+ * the branch gets the same default name a `pull_request` event would give it.
+ */
+async function completeFromPullRequest(inputs: Inputs, event: EventInfo, github: GitHub | undefined): Promise<Inputs> {
+  if (event.prNumber === undefined || event.headRef !== undefined || inputs.branchNameGiven || inputs.command === 'cleanup') return inputs;
+  if (!github) {
+    throw new ActionError(t`This ${event.eventName} event does not name pull request #${event.prNumber}'s head branch, and github_token is empty, so the action cannot ask GitHub for it. Pass github_token, or set branch_name.`);
+  }
+  const pull = await github.pullRequest(event.prNumber);
+  if (pull.state === 'closed' && inputs.command === 'create') {
+    throw new ActionError(t`Pull request #${event.prNumber} is closed: no preview branch is created for it.`);
+  }
+  event.headRef = pull.headRef;
+  return { ...inputs, branchName: defaultBranchName(event) ?? inputs.branchName };
 }
 
 /** Runs the chosen command, then reports: outputs (masked first), job summary, PR comment. */
-export async function runCommand(inputs: Inputs, event: EventInfo): Promise<void> {
-  const ctx = contextFor(inputs, event);
-  core.info(`Command: ${inputs.command}, branch: ${inputs.branchName}, project: ${inputs.projectId}`);
+export async function runCommand(given: Inputs, event: EventInfo): Promise<void> {
+  const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
+  const github = given.githubToken ? new GitHub(given.githubToken, event.owner, event.repo, apiUrl) : undefined;
+  const inputs = await completeFromPullRequest(given, event, github);
+  const ctx = contextFor(inputs, event, github);
+  log.info(t`Command: ${inputs.command}, branch: ${inputs.branchName}, project: ${inputs.projectId}`);
   if (inputs.command === 'cleanup') {
-    const octokit = await octokitFor(inputs.githubToken);
-    const report = await cleanup(ctx, await openPullNumbers(octokit, event.owner, event.repo));
+    if (!github) throw new ActionError('cleanup needs github_token to list the open pull requests; it is empty. Pass github_token (the default ${{ github.token }} is enough, with permissions pull-requests: read).');
+    const report = await cleanup(ctx, await github.openPullNumbers());
     writeCleanupOutputs(report);
     await writeCleanupSummary(report);
     return;
   }
-  const report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : await get(ctx);
+  let report: Report;
+  try {
+    report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : await get(ctx);
+  } catch (error) {
+    throw inputs.command === 'create' ? await explainIfClosedMeanwhile(ctx, error) : error;
+  }
+  if (report.command === 'create') report = (await deleteIfClosedMeanwhile(ctx, report)) ?? report;
   writeOutputs(report);
-  for (const note of report.notes) core.warning(note);
+  for (const note of report.notes) log.warning(note);
   await writeSummary(report);
   if (inputs.comment && event.prNumber !== undefined && inputs.command !== 'get') {
-    const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
-    const body = commentBody(report, { sha: process.env.GITHUB_SHA, runUrl });
-    await core.group('Comment on the pull request', async () =>
-      writeStickyComment(await octokitFor(inputs.githubToken), { owner: event.owner, repo: event.repo, number: event.prNumber as number }, commentMarker(inputs.projectId), body),
-    );
+    if (!github) {
+      log.warning(t`github_token is empty, so the PR comment was skipped. The branch itself is ready; see the job summary.`);
+    } else {
+      const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
+      const body = commentBody(report, { sha: process.env.GITHUB_SHA, runUrl });
+      await log.group(t`Comment on the pull request`, () => writeStickyComment(github, { number: event.prNumber as number }, commentMarker(inputs.projectId), body));
+    }
   }
-  core.info(`Done in ${ctx.api.http.calls} Neon API call(s).`);
+  log.info(t`Done in ${ctx.api.http.calls} Neon API call(s).`);
+  if (report.closedMeanwhile) {
+    throw new ActionError(t`Pull request #${event.prNumber ?? 0} was closed while this run was creating its branch, so the branch was deleted again: there is no database for the steps after this one.`);
+  }
 }

@@ -1,8 +1,10 @@
-import * as core from '@actions/core';
 import type { RunContext } from '../context.js';
 import type { FoundBranch } from '../neon/api.js';
 import { forEachLimited } from '../concurrency.js';
-import { isOurs } from '../neon/ownership.js';
+import { describeFailure } from '../failure.js';
+import * as log from '../log.js';
+import { isOursFor, PR_KEY } from '../neon/ownership.js';
+import { t } from '../text.js';
 import { deleteOne } from './delete.js';
 
 export interface CleanupRow {
@@ -21,7 +23,7 @@ export interface CleanupReport {
 
 /** Why a branch of ours should go, or undefined to keep it. */
 export function cleanupReason(annotation: Record<string, string> | undefined, openPulls: Set<number>): string | undefined {
-  const pr = Number(annotation?.['github-pr']);
+  const pr = Number(annotation?.[PR_KEY]);
   if (!Number.isInteger(pr) || pr <= 0) return 'no pull request';
   return openPulls.has(pr) ? undefined : `PR #${pr} is closed`;
 }
@@ -48,13 +50,13 @@ export async function cleanup(ctx: RunContext, openPulls: Set<number>): Promise<
     const doomed: { found: FoundBranch; row: CleanupRow }[] = [];
     for (const found of page.branches) {
       const { branch, annotation } = found;
-      if (!isOurs(found) || annotation?.['github-repository'] !== repository || !branch.name.startsWith(inputs.branchName) || branch.default || branch.protected) continue;
+      if (!isOursFor(found, repository) || !branch.name.startsWith(inputs.branchName) || branch.default || branch.protected) continue;
       const reason = cleanupReason(annotation, openPulls);
       if (!reason) {
         report.kept++;
         continue;
       }
-      const row: CleanupRow = { name: branch.name, id: branch.id, pr: Number(annotation?.['github-pr']) || undefined, reason, action: 'would delete' };
+      const row: CleanupRow = { name: branch.name, id: branch.id, pr: Number(annotation?.[PR_KEY]) || undefined, reason, action: 'would delete' };
       doomed.push({ found, row });
       report.rows.push(row);
     }
@@ -64,10 +66,10 @@ export async function cleanup(ctx: RunContext, openPulls: Set<number>): Promise<
         row.action = 'deleted';
       } catch (error) {
         row.action = 'failed';
-        core.warning(`Could not delete ${row.name}: ${(error as Error).message}`);
+        log.warning(t`Could not delete ${row.name}: ${describeFailure(error)}`);
       }
     });
-    for (const { row } of doomed) core.info(`${row.action}: ${row.name} (${row.reason})`);
+    for (const { row } of doomed) log.info(t`${row.action}: ${row.name} (${row.reason})`);
   } while (cursor);
   return report;
 }

@@ -10,8 +10,3 @@ export async function octokitFor(token: string): Promise<Octokit> {
   const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github');
   return getOctokit(token);
 }
-
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}

@@ -1,65 +1,73 @@
-import * as core from '@actions/core';
-import { statusOf, type Octokit } from './octokit.js';
+import * as log from '../log.js';
+import { t } from '../text.js';
+import { GitHubError, type GitHub } from './github.js';
 
 export interface PullRequestRef {
-  owner: string;
-  repo: string;
   number: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Ids of the comments carrying our marker, oldest first, from every page of the PR's comments. */
-async function findComments(octokit: Octokit, pr: PullRequestRef, marker: string, all: boolean): Promise<number[]> {
-  const ids: number[] = [];
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 });
-  for await (const page of pages) {
-    ids.push(...page.data.filter((c) => c.body?.includes(marker)).map((c) => c.id));
-    if (ids.length && !all) break;
-  }
-  return ids.sort((a, b) => a - b);
+interface CommentAuthor {
+  user?: { login?: string; type?: string } | null;
 }
 
-async function upsert(octokit: Octokit, pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'> {
-  const [id] = await findComments(octokit, pr, marker, false);
+/**
+ * Whether a comment was written by `login` (the account the token acts as). Anyone can paste the
+ * hidden marker into a comment of their own; only the author tells ours apart. GraphQL may give a
+ * bot's login without `[bot]`, REST always with it, so a bot matches either way, a person exactly.
+ */
+export function writtenBy(comment: CommentAuthor, login: string): boolean {
+  const author = comment.user?.login?.toLowerCase();
+  if (!author) return false;
+  const wanted = login.toLowerCase();
+  if (author === wanted) return true;
+  return comment.user?.type === 'Bot' && author === `${wanted.replace(/\[bot\]$/, '')}[bot]`;
+}
+
+/** Ids of our comments (the marker, written by `login`), oldest first, from every page of the PR's comments (or up to the first, if `all` is false). */
+async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, login: string, all: boolean): Promise<number[]> {
+  return github.request(t`reading the comments of pull request #${pr.number}`, async (octokit) => {
+    const ids: number[] = [];
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: github.owner, repo: github.repo, issue_number: pr.number, per_page: 100 });
+    for await (const page of pages) {
+      ids.push(...page.data.filter((c) => c.body?.includes(marker) && writtenBy(c, login)).map((c) => c.id));
+      if (ids.length && !all) break;
+    }
+    return ids.sort((a, b) => a - b);
+  });
+}
+
+async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'> {
+  const login = await github.identity();
+  const { owner, repo } = github;
+  const [id] = await findOurs(github, pr, marker, login, false);
   if (id !== undefined) {
-    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: id, body });
+    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
     return 'updated';
   }
-  const created = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
-  // Runs started together may each have created one: the oldest stays, the others go.
-  const ours = await findComments(octokit, pr, marker, true);
+  const created = await github.request(t`commenting on pull request #${pr.number}`, (o) => o.rest.issues.createComment({ owner, repo, issue_number: pr.number, body }));
+  // Runs started together may each have created one: the oldest of ours stays, this run's goes.
+  // The new comment's author is GitHub's own word for who the token is.
+  const ours = await findOurs(github, pr, marker, created.data.user?.login ?? login, true);
   const oldest = ours[0];
   if (oldest !== undefined && oldest !== created.data.id) {
-    await octokit.rest.issues.deleteComment({ owner: pr.owner, repo: pr.repo, comment_id: created.data.id });
-    await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: oldest, body });
+    await github.request(t`removing a duplicate comment on pull request #${pr.number}`, (o) => o.rest.issues.deleteComment({ owner, repo, comment_id: created.data.id }));
+    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: oldest, body }));
     return 'updated';
   }
   return 'created';
 }
 
 /**
- * Writes the one sticky comment of this PR. The branch is ready whatever GitHub says, so a
+ * Writes the one sticky comment of this PR: found again by its marker among the comments of the
+ * account the token acts as, never anyone else's. The branch is ready whatever GitHub says, so a
  * refused or failing comment is a warning, never a failed step.
  */
-export async function writeStickyComment(octokit: Octokit, pr: PullRequestRef, marker: string, body: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const done = await upsert(octokit, pr, marker, body);
-      core.info(`PR #${pr.number}: comment ${done}`);
-      return;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status !== undefined && status >= 500 && attempt < 3) {
-        await sleep(500 * attempt);
-        continue;
-      }
-      if (status === 403 || status === 404 || status === 401) {
-        core.warning(`Could not write the PR comment (GitHub answered ${status}): give the workflow \`permissions: pull-requests: write\`; pull requests from forks get a read-only token. The branch itself is ready.`);
-      } else {
-        core.warning(`Could not write the PR comment (${status ? `GitHub answered ${status}` : (error as Error).message}). The branch itself is ready; see the job summary.`);
-      }
-      return;
-    }
+export async function writeStickyComment(github: GitHub, pr: PullRequestRef, marker: string, body: string): Promise<void> {
+  try {
+    const done = await upsert(github, pr, marker, body);
+    log.info(t`PR #${pr.number}: comment ${done}`);
+  } catch (error) {
+    if (!(error instanceof GitHubError)) throw error;
+    log.warning(t`Could not write the PR comment: ${error.text} The branch itself is ready; see the job summary.`);
   }
 }

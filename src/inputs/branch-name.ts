@@ -13,20 +13,34 @@ export function slug(text: string, max: number): string {
     .replace(/^[-.]+|[-.]+$/g, '');
 }
 
+/** The start every default name of PR `number` shares, whatever its head branch is called: what the lookup searches for. */
+export function pullRequestStem(number: number): string {
+  return `${PREFIX}pr-${number}-`;
+}
+
 /**
- * The default preview branch name: deterministic for a pull request (its number and head branch
- * never change), so the `closed` event finds the branch the `opened` event made.
+ * The default preview branch name: `preview/pr-<number>-<head branch>` for a pull request, found
+ * again by its annotations (repository and PR number) if the head branch is renamed later.
  */
 export function defaultBranchName(event: Pick<EventInfo, 'prNumber' | 'headRef' | 'refName'>): string | undefined {
   if (event.prNumber !== undefined) {
     const head = event.headRef ? slug(event.headRef, 80) : '';
-    return `${PREFIX}pr-${event.prNumber}${head ? `-${head}` : ''}`;
+    return `${pullRequestStem(event.prNumber)}${head || 'head'}`;
   }
   if (event.refName) {
     const ref = slug(event.refName, 120);
     if (ref) return `${PREFIX}${ref}`;
   }
   return undefined;
+}
+
+/**
+ * The name a repository's branch gets when another repository's branch, in the same Neon project,
+ * already holds the plain name: `<name>@<owner>/<repo>`. Slugs never contain `@`, so it is never
+ * another PR's default name.
+ */
+export function collisionName(name: string, repository: string): string {
+  return `${name}@${repository.toLowerCase()}`.slice(0, NEON_BRANCH_NAME_MAX);
 }
 
 /** Why Neon would refuse this branch name, or undefined when it is acceptable. */

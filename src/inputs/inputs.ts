@@ -1,7 +1,8 @@
 import { branchNameProblem, defaultBranchName } from './branch-name.js';
 import { COMMAND_INPUTS, pickCommand, type Command, type CommandInput } from './command.js';
-import { InputError } from '../errors.js';
+import { ActionError, InputError } from '../errors.js';
 import type { EventInfo } from '../github/event.js';
+import { t } from '../text.js';
 import { resolveExpiry } from './expiry.js';
 
 export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as const;
@@ -16,6 +17,8 @@ export interface Inputs {
   projectId: string;
   apiHost: string;
   branchName: string;
+  /** True when branch_name was set; false when it is the default derived from the event. */
+  branchNameGiven: boolean;
   parentBranch?: string;
   database: string;
   role: string;
@@ -31,22 +34,31 @@ export interface Inputs {
   dryRun: boolean;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export type ReadInput = (name: string) => string;
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(name, `"${value}" is not valid; use one of ${allowed.join(', ')}`);
+  throw new InputError(name, t`"${value}" is not valid; use one of ${allowed.join(', ')}`);
 }
 
 function bool(name: string, value: string): boolean {
   if (/^(true|yes|1)$/i.test(value)) return true;
   if (/^(false|no|0|)$/i.test(value)) return false;
-  throw new InputError(name, `"${value}" is not valid; use true or false`);
+  throw new InputError(name, t`"${value}" is not valid; use true or false`);
 }
 
 function integer(name: string, value: string, min: number, max: number, unit: string): number {
   if (!/^-?\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
-    throw new InputError(name, `"${value}" is not valid; use a whole number of ${unit} from ${min} to ${max}`);
+    throw new InputError(name, t`"${value}" is not valid; use a whole number of ${unit} from ${min} to ${max}`);
   }
   return Number(value);
 }
@@ -65,21 +77,27 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
   const apiKey = required('api_key', read('api_key'), event);
   const projectId = required('project_id', read('project_id').trim(), event);
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
-    throw new InputError('project_id', `"${projectId}" is not a Neon project id (lower-case letters, digits and dashes, such as quiet-lake-12345678)`);
+    throw new InputError('project_id', t`"${projectId}" is not a Neon project id (lower-case letters, digits and dashes, such as quiet-lake-12345678)`);
   }
 
   const apiHost = (read('api_host') || 'https://console.neon.tech/api/v2').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(apiHost)) throw new InputError('api_host', `"${apiHost}" is not an http(s) URL`);
+  if (!isHttpUrl(apiHost)) throw new InputError('api_host', t`"${apiHost}" is not an http(s) URL such as https://console.neon.tech/api/v2`);
 
-  const branchName = read('branch_name') || (command === 'cleanup' ? 'preview/' : defaultBranchName(event));
+  if (event.eventName === 'issue_comment' && event.prNumber === undefined && !read('branch_name') && command !== 'cleanup') {
+    throw new ActionError(
+      t`This issue_comment event is on issue #${event.issueNumber ?? 0}, which is not a pull request: there is no preview branch for it. Run the step only for comments on pull requests (if: github.event.issue.pull_request), or set branch_name.`,
+    );
+  }
+  const given = read('branch_name');
+  const branchName = given || (command === 'cleanup' ? 'preview/' : defaultBranchName(event));
   if (branchName === undefined) {
-    throw new InputError('branch_name', `cannot be derived from a "${event.eventName}" event with no pull request or ref; set it`);
+    throw new InputError('branch_name', t`cannot be derived from a ${event.eventName} event with no pull request or ref; set it`);
   }
   const nameProblem = branchNameProblem(branchName);
-  if (nameProblem) throw new InputError('branch_name', `"${branchName.slice(0, 60)}${branchName.length > 60 ? '…' : ''}" ${nameProblem}`);
+  if (nameProblem) throw new InputError('branch_name', t`"${branchName.length > 60 ? `${branchName.slice(0, 60)}…` : branchName}" ${nameProblem}`);
 
   const expiry = resolveExpiry(read('expires_at').trim(), (read('expires_in') || '3d').trim(), now);
-  if (!expiry.ok) throw new InputError(expiry.input, expiry.problem);
+  if (!expiry.ok) throw new InputError(expiry.input, t`${expiry.problem}`);
 
   const suspend = read('suspend_timeout').trim();
   return {
@@ -88,6 +106,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     projectId,
     apiHost,
     branchName,
+    branchNameGiven: Boolean(given),
     parentBranch: read('parent_branch').trim() || undefined,
     database: read('database').trim() || 'neondb',
     role: read('role').trim() || 'neondb_owner',

@@ -9,7 +9,10 @@ import type {
   Operation,
   Project,
 } from '@neondatabase/api-client';
-import type { NeonHttp } from './http.js';
+import { neonMissingField } from '../failure.js';
+import * as log from '../log.js';
+import { t, type Text } from '../text.js';
+import type { ApiResponse, CallOptions, Method, NeonHttp } from './http.js';
 
 export type { Branch, Endpoint, Operation, Project };
 
@@ -34,9 +37,22 @@ export interface CreateBranchBody {
   annotation: AnnotationValueData;
 }
 
+/** What a DELETE did: deleted now (with operations to wait for), deleted by an attempt whose answer was lost, or already gone. */
+export type DeleteResult = { deleted: 'now'; operations: Operation[] } | { deleted: 'answer lost' } | { deleted: 'already gone' };
+
 interface BranchPage extends CursorPaginationResponse {
   branches: Branch[];
   annotations?: Record<string, AnnotationData>;
+}
+
+type Kind = 'array' | 'object' | 'string';
+const isKind = (value: unknown, kind: Kind) => (kind === 'array' ? Array.isArray(value) : kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === 'string');
+
+/** The field of a Neon answer the action needs, or one clear error naming it. */
+function field<T>(response: ApiResponse<unknown>, name: string, kind: Kind): T {
+  const value = (response.data as Record<string, unknown>)[name];
+  if (!isKind(value, kind)) throw neonMissingField(response.method, response.path, name);
+  return value as T;
 }
 
 /** The Neon API routes this action uses, typed from the official OpenAPI description. */
@@ -50,8 +66,17 @@ export class NeonApi {
     return `/projects/${encodeURIComponent(this.projectId)}`;
   }
 
+  private call(method: Method, path: string, options?: CallOptions): Promise<ApiResponse<unknown>> {
+    return this.http.call<unknown>(method, path, options);
+  }
+
+  /** Whether the branch still exists (a 404 is "no"). */
+  async branchExists(branchId: string): Promise<boolean> {
+    return (await this.call('GET', `${this.base}/branches/${branchId}`, { allow: [404] })).status !== 404;
+  }
+
   async getProject(): Promise<Project> {
-    return (await this.http.call<{ project: Project }>('GET', this.base)).data.project;
+    return field<Project>(await this.call('GET', this.base), 'project', 'object');
   }
 
   /** POST a branch; undefined when the name is taken (409). */
@@ -66,8 +91,29 @@ export class NeonApi {
       endpoints: [{ type: 'read_write' as Endpoint['type'], ...(body.suspendTimeout === undefined ? {} : { suspend_timeout_seconds: body.suspendTimeout }) }],
       annotation_value: body.annotation,
     };
-    const response = await this.http.call<CreatedBranch>('POST', `${this.base}/branches`, { body: request, allow: [409] });
-    return response.status === 409 ? undefined : response.data;
+    const response = await this.call('POST', `${this.base}/branches`, { body: request, allow: [409] });
+    if (response.status === 409) return undefined;
+    return {
+      branch: field<Branch>(response, 'branch', 'object'),
+      endpoints: field<Endpoint[]>(response, 'endpoints', 'array'),
+      operations: field<Operation[]>(response, 'operations', 'array'),
+    };
+  }
+
+  /**
+   * Every branch whose name or id contains `search`, with its annotation: one request (100 a page;
+   * the search is narrow enough that a second page is rare).
+   */
+  async searchBranches(search: string): Promise<FoundBranch[]> {
+    const found: FoundBranch[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await this.call('GET', `${this.base}/branches`, { query: { search, limit: 100, cursor } });
+      const page = withAnnotations(response);
+      found.push(...page.branches);
+      cursor = page.branches.length === 100 ? page.next : undefined;
+    } while (cursor);
+    return found;
   }
 
   /**
@@ -75,64 +121,129 @@ export class NeonApi {
    * of names, so `preview/pr-1` also returns `preview/pr-12`: only an exact match counts.
    */
   async findBranch(nameOrId: string): Promise<FoundBranch | undefined> {
+    const found = await this.searchBranches(nameOrId);
+    return found.find((f) => f.branch.name === nameOrId) ?? found.find((f) => f.branch.id === nameOrId);
+  }
+
+  /**
+   * The project's default branch. Neon's project answer does not name it, so the oldest branches
+   * are read first (the default branch is nearly always the first one made), then the rest.
+   */
+  async defaultBranch(): Promise<Branch> {
     let cursor: string | undefined;
+    let limit = 10;
     do {
-      const { data } = await this.http.call<BranchPage>('GET', `${this.base}/branches`, { query: { search: nameOrId, limit: 100, cursor } });
-      const branch = data.branches.find((b) => b.name === nameOrId) ?? data.branches.find((b) => b.id === nameOrId);
-      if (branch) return { branch, annotation: data.annotations?.[branch.id]?.value };
-      cursor = data.branches.length === 100 ? data.pagination?.next : undefined;
+      const page = await this.listBranches(cursor, limit);
+      const found = page.branches.find((f) => f.branch.default);
+      if (found) return found.branch;
+      cursor = page.next;
+      limit = 100;
     } while (cursor);
-    return undefined;
+    throw neonMissingField('GET', `${this.base}/branches`, 'a branch with default: true');
   }
 
   /** One page of the project's branches, oldest first, for cleanup. */
   async listBranches(cursor: string | undefined, limit = 100): Promise<{ branches: FoundBranch[]; next?: string }> {
-    const { data } = await this.http.call<BranchPage>('GET', `${this.base}/branches`, { query: { limit, cursor, sort_by: 'created_at', sort_order: 'asc' } });
-    return {
-      branches: data.branches.map((branch) => ({ branch, annotation: data.annotations?.[branch.id]?.value })),
-      next: data.branches.length === limit ? data.pagination?.next : undefined,
-    };
+    const response = await this.call('GET', `${this.base}/branches`, { query: { limit, cursor, sort_by: 'created_at', sort_order: 'asc' } });
+    const page = withAnnotations(response);
+    return { branches: page.branches, next: page.branches.length === limit ? page.next : undefined };
   }
 
-  async updateBranchExpiry(branchId: string, expiresAt: string | null): Promise<Operation[]> {
-    const { data } = await this.http.call<{ operations?: Operation[] }>('PATCH', `${this.base}/branches/${branchId}`, { body: { branch: { expires_at: expiresAt } } });
-    return data.operations ?? [];
+  /** Sets (or, with null, clears) the branch's expiry; Neon's answer says what it now holds. */
+  async updateBranchExpiry(branchId: string, expiresAt: string | null): Promise<{ branch: Branch; operations: Operation[] }> {
+    const response = await this.call('PATCH', `${this.base}/branches/${branchId}`, { body: { branch: { expires_at: expiresAt } }, notFound: gone(t`Branch ${branchId}`) });
+    return { branch: field<Branch>(response, 'branch', 'object'), operations: optionalArray<Operation>(response, 'operations') };
   }
 
-  /** Deletes a branch; undefined when it was already gone (404). */
-  async deleteBranch(branchId: string): Promise<Operation[] | undefined> {
-    const response = await this.http.call<{ operations?: Operation[] }>('DELETE', `${this.base}/branches/${branchId}`, { allow: [404] });
-    return response.status === 404 ? undefined : (response.data.operations ?? []);
+  /** Deletes a branch. A 404 is "already gone", unless an earlier attempt of this DELETE may have done it. */
+  async deleteBranch(branchId: string): Promise<DeleteResult> {
+    const response = await this.call('DELETE', `${this.base}/branches/${branchId}`, { allow: [404] });
+    if (response.status !== 404) return { deleted: 'now', operations: optionalArray<Operation>(response, 'operations') };
+    return response.earlierAttemptMayHaveApplied ? { deleted: 'answer lost' } : { deleted: 'already gone' };
   }
 
   async restoreBranch(branchId: string, sourceBranchId: string): Promise<Operation[]> {
-    const { data } = await this.http.call<{ operations?: Operation[] }>('POST', `${this.base}/branches/${branchId}/restore`, { body: { source_branch_id: sourceBranchId } });
-    return data.operations ?? [];
+    return optionalArray<Operation>(await this.call('POST', `${this.base}/branches/${branchId}/restore`, { body: { source_branch_id: sourceBranchId }, notFound: gone(t`Branch ${branchId} or its parent ${sourceBranchId}`) }), 'operations');
   }
 
   async listBranchEndpoints(branchId: string): Promise<Endpoint[]> {
-    return (await this.http.call<{ endpoints: Endpoint[] }>('GET', `${this.base}/branches/${branchId}/endpoints`)).data.endpoints;
+    return field<Endpoint[]>(await this.call('GET', `${this.base}/branches/${branchId}/endpoints`, { notFound: gone(t`Branch ${branchId}`) }), 'endpoints', 'array');
   }
 
   async getEndpoint(endpointId: string): Promise<Endpoint> {
-    return (await this.http.call<{ endpoint: Endpoint }>('GET', `${this.base}/endpoints/${endpointId}`)).data.endpoint;
+    return field<Endpoint>(await this.call('GET', `${this.base}/endpoints/${endpointId}`, { notFound: gone(t`Compute ${endpointId}`) }), 'endpoint', 'object');
   }
 
   async createEndpoint(branchId: string, suspendTimeout?: number): Promise<{ endpoint: Endpoint; operations: Operation[] }> {
     const body = { endpoint: { branch_id: branchId, type: 'read_write', ...(suspendTimeout === undefined ? {} : { suspend_timeout_seconds: suspendTimeout }) } };
-    return (await this.http.call<{ endpoint: Endpoint; operations: Operation[] }>('POST', `${this.base}/endpoints`, { body })).data;
+    const response = await this.call('POST', `${this.base}/endpoints`, { body, notFound: gone(t`Branch ${branchId}`) });
+    return { endpoint: field<Endpoint>(response, 'endpoint', 'object'), operations: optionalArray<Operation>(response, 'operations') };
   }
 
   async startEndpoint(endpointId: string): Promise<Operation[]> {
-    return (await this.http.call<{ operations: Operation[] }>('POST', `${this.base}/endpoints/${endpointId}/start`)).data.operations;
+    return optionalArray<Operation>(await this.call('POST', `${this.base}/endpoints/${endpointId}/start`, { notFound: gone(t`Compute ${endpointId}`) }), 'operations');
   }
 
   async getOperation(operationId: string): Promise<Operation> {
-    return (await this.http.call<{ operation: Operation }>('GET', `${this.base}/operations/${operationId}`)).data.operation;
+    return field<Operation>(await this.call('GET', `${this.base}/operations/${operationId}`, { notFound: gone(t`Operation ${operationId}`) }), 'operation', 'object');
   }
 
-  async connectionUri(branchId: string, endpointId: string, database: string, role: string, pooled: boolean): Promise<string> {
-    const query = { branch_id: branchId, endpoint_id: endpointId, database_name: database, role_name: role, pooled };
-    return (await this.http.call<ConnectionURIResponse>('GET', `${this.base}/connection_uri`, { query })).data.uri;
+  /** Whether the branch has this database; a 404 is "no". */
+  async hasDatabase(branchId: string, name: string): Promise<boolean> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/databases/${encodeURIComponent(name)}`, { allow: [404] });
+    return response.status !== 404;
   }
+
+  /** Whether the branch has this role; a 404 is "no". */
+  async hasRole(branchId: string, name: string): Promise<boolean> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/roles/${encodeURIComponent(name)}`, { allow: [404] });
+    return response.status !== 404;
+  }
+
+  /** A connection URI, masked for the runner the moment it arrives (with its password, raw and URL-encoded). */
+  async connectionUri(branchId: string, endpointId: string, database: string, role: string, pooled: boolean, notFound?: Text): Promise<string> {
+    const query = { branch_id: branchId, endpoint_id: endpointId, database_name: database, role_name: role, pooled };
+    const uri = field<ConnectionURIResponse['uri']>(await this.call('GET', `${this.base}/connection_uri`, { query, notFound }), 'uri', 'string');
+    maskUri(uri);
+    return uri;
+  }
+}
+
+/** Registers a URI and its password as secrets with the runner. */
+export function maskUri(uri: string): void {
+  log.mask(uri);
+  try {
+    const password = new URL(uri).password;
+    log.mask(password);
+    log.mask(decodeURIComponent(password));
+  } catch {
+    // Not a URL: masked whole above.
+  }
+}
+
+/** What a 404 means for something this run found or made a moment ago: someone deleted it meanwhile. */
+function gone(what: Text): Text {
+  return t`${what} no longer exists: it was deleted while this run was using it (by the run for the pull request's close, a person, or its expiry). Re-run the job if the pull request is still open`;
+}
+
+function optionalArray<T>(response: ApiResponse<unknown>, name: string): T[] {
+  const value = (response.data as Record<string, unknown>)[name];
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+function withAnnotations(response: ApiResponse<unknown>): { branches: FoundBranch[]; next?: string } {
+  const branches = field<Branch[]>(response, 'branches', 'array');
+  const data = response.data as BranchPage;
+  return {
+    branches: branches.map((branch) => ({ branch, annotation: data.annotations?.[branch.id]?.value })),
+    next: data.pagination?.next,
+  };
+}
+
+/** What to say when a database or role is missing, from which of the two is. */
+export function missingText(database: { name: string; exists: boolean }, role: { name: string; exists: boolean }, where: Text): Text | undefined {
+  if (!database.exists && !role.exists) return t`The database "${database.name}" (input \`database\`) and the role "${role.name}" (input \`role\`) do not exist on ${where}: create them there, or set database and role to ones that exist.`;
+  if (!database.exists) return t`The database "${database.name}" (input \`database\`) does not exist on ${where}: create it there, or set database to one that exists.`;
+  if (!role.exists) return t`The role "${role.name}" (input \`role\`) does not exist on ${where}: create it there, or set role to one that exists.`;
+  return undefined;
 }

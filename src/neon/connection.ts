@@ -1,5 +1,6 @@
 import { ActionError } from '../errors.js';
 import type { SslMode } from '../inputs/inputs.js';
+import { t } from '../text.js';
 
 export interface Connection {
   dbUrl: string;
@@ -39,7 +40,7 @@ export function connectionFor(
   expected: { branchId: string; database: string; role: string; ssl: SslMode },
 ): Connection {
   if (endpoint.branch_id !== expected.branchId) {
-    throw new ActionError(`Refusing to output a connection: compute ${endpoint.id} belongs to branch ${endpoint.branch_id}, not to the preview branch ${expected.branchId}.`);
+    throw new ActionError(t`Refusing to output a connection: compute ${endpoint.id} belongs to branch ${endpoint.branch_id}, not to the preview branch ${expected.branchId}.`);
   }
   const direct = new URL(uris.direct);
   const pooled = new URL(uris.pooled);
@@ -47,12 +48,12 @@ export function connectionFor(
     const database = decodeURIComponent(url.pathname.slice(1));
     const role = decodeURIComponent(url.username);
     if (database !== expected.database || role !== expected.role) {
-      throw new ActionError(`Refusing to output a connection: Neon's ${kind} URI is for database "${database}" as role "${role}", not "${expected.database}" as "${expected.role}".`);
+      throw new ActionError(t`Refusing to output a connection: Neon's ${kind} URI is for database "${database}" as role "${role}", not "${expected.database}" as "${expected.role}".`);
     }
   }
   if (direct.host !== endpoint.host || !isPoolerOf(pooled.host, endpoint.host, endpoint.id)) {
     throw new ActionError(
-      `Refusing to output a connection: Neon returned a URI for host ${direct.host === endpoint.host ? pooled.host : direct.host}, which is not compute ${endpoint.id} (${endpoint.host}) of the preview branch ${expected.branchId}. Nothing was written; re-run the job.`,
+      t`Refusing to output a connection: Neon returned a URI for host ${direct.host === endpoint.host ? pooled.host : direct.host}, which is not compute ${endpoint.id} (${endpoint.host}) of the preview branch ${expected.branchId}. Nothing was written; re-run the job.`,
     );
   }
   return {

@@ -1,6 +1,9 @@
-import * as core from '@actions/core';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { ActionError } from '../errors.js';
+import { neonNotJson, neonRefused, neonRetryAfterTooLong, neonUnreachable, networkProblem, reasonOf, type NeonRequest } from '../failure.js';
+import * as log from '../log.js';
+import { own, t, type Text } from '../text.js';
+import type { Deadline } from './deadline.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -9,19 +12,29 @@ export interface CallOptions {
   body?: unknown;
   /** Statuses returned to the caller instead of thrown (409 on create, 404 on delete). */
   allow?: number[];
+  /** What a 404 means for this request (a missing database, role, branch), for the error line. */
+  notFound?: Text;
 }
 export interface ApiResponse<T> {
   status: number;
   data: T;
+  method: Method;
+  path: string;
+  /**
+   * An earlier attempt of this request may have been carried out by Neon although its answer never
+   * arrived (the connection dropped after sending, or a 5xx): a retried DELETE that finds nothing
+   * was most likely this run's own.
+   */
+  earlierAttemptMayHaveApplied: boolean;
 }
 
 /** A Neon API answer that is not a success and not worth retrying. */
 export class NeonApiError extends ActionError {
   constructor(
-    message: string,
+    text: Text,
     readonly status: number,
   ) {
-    super(message);
+    super(text);
   }
 }
 
@@ -29,21 +42,10 @@ export interface HttpOptions {
   apiHost: string;
   apiKey: string;
   projectId: string;
+  deadline: Deadline;
   policy?: RetryPolicy;
   /** Called on every 429, so pollers can slow down too. */
   onRateLimited?: () => void;
-}
-
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
-
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** HTTPS_PROXY / HTTP_PROXY (either case) route Neon API calls through the proxy, minus NO_PROXY. */
@@ -51,9 +53,7 @@ function proxyConfigured(): boolean {
   return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => Boolean(process.env[name]));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The one HTTP client for the Neon API: Bearer auth, bounded retries, one debug line a request. */
+/** The one HTTP client for the Neon API: Bearer auth, bounded retries within the deadline, one debug line a request. */
 export class NeonHttp {
   private readonly dispatcher: Dispatcher = proxyConfigured()
     ? new EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
@@ -67,21 +67,27 @@ export class NeonHttp {
   }
 
   async call<T>(method: Method, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+    const { deadline } = this.options;
     const url = new URL(this.options.apiHost + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const shownPath = url.pathname + url.search;
+    const req: NeonRequest = { method, url, apiHost: this.options.apiHost, projectId: this.options.projectId, notFound: options.notFound };
+    const shown = t`${method} ${url.pathname}`;
+    let maybeApplied = false;
     for (let attempt = 1; ; attempt++) {
+      if (deadline.passed()) throw deadline.error();
       const started = Date.now();
       let status: number;
       let text: string;
+      let contentType: string;
       let retryAfter: string | undefined;
       try {
         this.calls++;
         const response = await request(url, {
           method,
           dispatcher: this.dispatcher,
+          signal: deadline.signal,
           headers: {
             authorization: `Bearer ${this.options.apiKey}`,
             accept: 'application/json',
@@ -91,66 +97,61 @@ export class NeonHttp {
         });
         status = response.statusCode;
         text = await response.body.text();
+        contentType = String(response.headers['content-type'] ?? '');
         const header = response.headers['retry-after'];
         retryAfter = Array.isArray(header) ? header[0] : header;
       } catch (error) {
-        const code = networkCode(error);
-        if (!code) throw error;
-        core.debug(`${method} ${shownPath} -> ${code} in ${Date.now() - started} ms`);
-        const delay = retryDelayMs(this.policy, attempt, undefined, Math.random());
-        if (delay === undefined) {
-          throw new ActionError(`Could not reach the Neon API at ${url.origin} (${code} on ${method} ${url.pathname}, ${attempt} attempts). Check api_host, HTTPS_PROXY and Neon's status page.`);
-        }
-        core.info(`Neon API: ${code} on ${method} ${url.pathname}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`);
-        await sleep(delay);
+        if (deadline.signal.aborted) throw deadline.error();
+        const problem = networkProblem(error);
+        if (!problem) throw error;
+        log.debug(t`${method} ${url.pathname + url.search} -> ${problem.code} in ${Date.now() - started} ms`);
+        if (problem.maybeSent) maybeApplied = true;
+        const unreachable = neonUnreachable(problem, req, attempt);
+        deadline.lastProblem = unreachable.text;
+        const delay = problem.retry ? retryDelayMs(this.policy, attempt, undefined, Math.random()) : undefined;
+        if (delay === undefined) throw unreachable;
+        log.info(t`Neon API: ${problem.code} on ${shown}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`);
+        await deadline.sleep(delay);
         continue;
       }
-      core.debug(`${method} ${shownPath} -> ${status} in ${Date.now() - started} ms`);
-      if (status < 300 || options.allow?.includes(status)) {
-        return { status, data: (text ? JSON.parse(text) : {}) as T };
-      }
+      log.debug(t`${method} ${url.pathname + url.search} -> ${status} in ${Date.now() - started} ms`);
+      if (status < 300) return { status, data: parseJson<T>(req, status, contentType, text), method, path: url.pathname, earlierAttemptMayHaveApplied: maybeApplied };
+      if (options.allow?.includes(status)) return { status, data: lenientJson<T>(text), method, path: url.pathname, earlierAttemptMayHaveApplied: maybeApplied };
       if (status === 429) this.options.onRateLimited?.();
       if (isRetryableStatus(status)) {
-        const delay = retryDelayMs(this.policy, attempt, parseRetryAfter(retryAfter, Date.now()), Math.random());
+        const waitMs = parseRetryAfter(retryAfter, Date.now());
+        deadline.lastProblem = t`${shown} answered ${status} ${own(reasonOf(status))}${waitMs === undefined ? own('') : t`, Retry-After ${Math.round(waitMs / 1000)}s`}`;
+        if (waitMs !== undefined && waitMs > this.policy.maxRetryAfterMs) throw neonRetryAfterTooLong(req, status, waitMs, this.policy.maxRetryAfterMs);
+        const delay = retryDelayMs(this.policy, attempt, waitMs, Math.random());
         if (delay !== undefined) {
-          core.info(`Neon API: ${status} ${reason(status)} on ${method} ${url.pathname}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`);
-          await sleep(delay);
+          if (status >= 500) maybeApplied = true;
+          log.info(t`Neon API: ${status} ${own(reasonOf(status))} on ${shown}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`);
+          await deadline.sleep(delay);
           continue;
         }
       }
-      throw new NeonApiError(explain(status, method, url.pathname, this.options.projectId, neonMessage(text), attempt), status);
+      throw new NeonApiError(neonRefused(status, req, text, attempt), status);
     }
   }
 }
 
-function reason(status: number): string {
-  if (status === 429) return '(rate limited)';
-  if (status === 423) return '(project busy with another operation)';
-  return '(server error)';
-}
-
-/** Neon's own `message`, short and on one line; never the body as a whole. */
-function neonMessage(text: string): string {
+/** A success's body: Neon always answers a JSON object; anything else means something else answered. */
+function parseJson<T>(req: NeonRequest, status: number, contentType: string, text: string): T {
+  if (status === 204) return {} as T;
+  let data: unknown;
   try {
-    const message = (JSON.parse(text) as { message?: unknown }).message;
-    return typeof message === 'string' ? message.replace(/\s+/g, ' ').slice(0, 200) : '';
+    data = JSON.parse(text);
   } catch {
-    return '';
+    throw neonNotJson(req, status, contentType, text);
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw neonNotJson(req, status, contentType, text);
+  return data as T;
 }
 
-function explain(status: number, method: string, path: string, projectId: string, message: string, attempts: number): string {
-  const said = message ? ` Neon said: "${message}".` : '';
-  const where = `${method} ${path}`;
-  switch (status) {
-    case 401:
-      return `Neon rejected the API key (401 on ${where}). Check that the api_key secret holds a valid, unrevoked Neon API key.${said}`;
-    case 403:
-      return `The API key may not do this (403 on ${where}). Check that the key has access to project ${projectId} (a project-scoped key must be for this project).${said}`;
-    case 404:
-      return `Not found (404 on ${where}). Check project_id "${projectId}" and, if set, parent_branch.${said}`;
-    default:
-      if (isRetryableStatus(status)) return `The Neon API kept failing with ${status} on ${where} after ${attempts} attempts. Re-run the job; if it persists, check Neon's status page.${said}`;
-      return `The Neon API refused ${where} with ${status}.${said}`;
+function lenientJson<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return {} as T;
   }
 }

@@ -1,12 +1,12 @@
-import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
+import * as log from '../log.js';
+import { scrub, t } from '../text.js';
 import type { Endpoint, NeonApi, Operation } from './api.js';
+import type { Deadline } from './deadline.js';
 import { pollDelayMs } from './retry-policy.js';
 
 const DONE = new Set(['finished', 'skipped']);
 const FAILED = new Set(['failed', 'error', 'cancelling', 'cancelled']);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Shared by every wait in one run: the deadline, and how much to slow down under rate limits. */
 export class Waiter {
@@ -15,7 +15,7 @@ export class Waiter {
 
   constructor(
     private readonly api: NeonApi,
-    private readonly timeoutMs: number,
+    private readonly deadline: Deadline,
   ) {}
 
   /** Called on each 429 from Neon: poll less often from now on. */
@@ -27,28 +27,24 @@ export class Waiter {
     return `${((Date.now() - this.started) / 1000).toFixed(1)}s`;
   }
 
-  private checkDeadline(what: string): void {
-    if (Date.now() - this.started > this.timeoutMs) {
-      throw new ActionError(`Timed out after ${this.timeoutMs / 1000}s waiting for ${what}. Raise the \`timeout\` input, or check the branch in the Neon console.`);
-    }
-  }
-
   /** Polls each operation in turn (Neon runs a branch's operations in order) until all are done. */
   async operations(operations: Operation[]): Promise<void> {
     const pending = operations.filter((op) => !DONE.has(`${op.status}`));
     for (const first of pending) {
       let op = first;
       for (let poll = 0; !DONE.has(`${op.status}`); poll++) {
-        const label = `operation ${op.action} (${op.id})`;
+        const label = t`operation ${op.action} (${op.id})`;
         if (FAILED.has(`${op.status}`)) {
-          throw new ActionError(`Neon ${label} ${op.status}${op.error ? `: ${op.error.slice(0, 200)}` : ''}. Re-run the job; if it fails again, check the branch in the Neon console.`);
+          throw new ActionError(t`Neon ${label} ${op.status}${op.error ? t`: ${scrub(op.error)}` : ''}. Re-run the job; if it fails again, check the branch in the Neon console.`);
         }
-        this.checkDeadline(`Neon ${label}, still ${op.status}`);
-        core.info(`Waiting for ${op.action} (${op.id.slice(0, 8)}): ${op.status}, ${this.elapsed()} elapsed`);
-        await sleep(pollDelayMs(poll, this.slowdown));
+        this.deadline.latest = t`Neon ${label}, last seen ${op.status}`;
+        if (this.deadline.passed()) throw this.deadline.error();
+        log.info(t`Waiting for ${op.action} (${op.id.slice(0, 8)}): ${op.status}, ${this.elapsed()} elapsed`);
+        await this.deadline.sleep(pollDelayMs(poll, this.slowdown));
         op = await this.api.getOperation(op.id);
+        this.deadline.lastProblem = undefined;
       }
-      core.info(`${op.action} (${op.id.slice(0, 8)}): finished, ${this.elapsed()} elapsed`);
+      log.info(t`${op.action} (${op.id.slice(0, 8)}): finished, ${this.elapsed()} elapsed`);
     }
   }
 
@@ -56,10 +52,12 @@ export class Waiter {
   async endpointActive(endpoint: Endpoint): Promise<Endpoint> {
     let current = endpoint;
     for (let poll = 0; `${current.current_state}` !== 'active'; poll++) {
-      this.checkDeadline(`compute ${current.id} to become active (it is ${current.current_state})`);
-      core.info(`Waiting for compute ${current.id}: ${current.current_state}, ${this.elapsed()} elapsed`);
-      await sleep(pollDelayMs(poll, this.slowdown));
+      this.deadline.latest = t`compute ${current.id} to become active, last seen ${current.current_state}`;
+      if (this.deadline.passed()) throw this.deadline.error();
+      log.info(t`Waiting for compute ${current.id}: ${current.current_state}, ${this.elapsed()} elapsed`);
+      await this.deadline.sleep(pollDelayMs(poll, this.slowdown));
       current = await this.api.getEndpoint(current.id);
+      this.deadline.lastProblem = undefined;
     }
     return current;
   }

@@ -1,34 +1,42 @@
+import { t, type Text } from '../text.js';
+import { codeSpan, link, markdown } from './markdown.js';
 import type { Report } from './report.js';
 
-/** The hidden line that finds our comment again among all of a PR's comments. */
+/** The hidden line that marks our comment among a PR's comments (with its author: see sticky-comment.ts). */
 export function commentMarker(projectId: string): string {
-  return `<!-- neon-preview-branch-action project=${projectId} -->`;
-}
-
-/** Text safe inside a Markdown code span and a table cell. */
-function code(text: string): string {
-  return `\`${text.replace(/[`|\r\n]/g, '')}\``;
+  return `<!-- neon-preview-branch-action project=${projectId.replace(/[^a-z0-9-]/g, '')} -->`;
 }
 
 export function statusText(report: Report): string {
-  if (report.command === 'delete') return report.deleted ? 'Deleted (the pull request is closed)' : 'Already deleted';
+  if (report.command === 'delete') {
+    if (report.closedMeanwhile) return 'Deleted (the pull request was closed while its branch was being created)';
+    return report.deleted ? 'Deleted (the pull request is closed)' : 'Already deleted';
+  }
   if (report.command === 'get') return 'Looked up';
   if (report.created) return 'Created';
-  return report.reset ? 'Reused, reset to its parent' : 'Reused, expiry refreshed';
+  if (report.reuse === 'as it is') return 'Reused as it is (not made by this action)';
+  if (report.reuse === 'reset') return 'Reused, reset to its parent';
+  return report.expiresAt ? 'Reused, expiry refreshed' : 'Reused, no expiry';
 }
 
-/** Rows shared by the PR comment and the job summary; never a password or a URI. */
+/** Rows shared by the PR comment and the job summary, as Markdown table cells; never a password or a URI. */
 export function factRows(report: Report): [string, string][] {
-  const branch = report.branchId ? `${code(report.branchName)} (${code(report.branchId)})` : code(report.branchName);
+  const name = codeSpan(report.branchName, 'table');
+  const branch = report.branchId ? `${name} (${codeSpan(report.branchId, 'table')})` : name;
   const rows: [string, string][] = [
-    ['Branch', report.consoleUrl ? `[${branch}](${report.consoleUrl})` : branch],
+    ['Branch', report.consoleUrl ? link(branch, report.consoleUrl) : branch],
     ['Status', statusText(report)],
   ];
   if (report.connection) {
-    rows.push(['Host', code(report.connection.dbHost)], ['Pooled host', code(report.connection.dbHostPooled)]);
+    rows.push(['Host', codeSpan(report.connection.dbHost, 'table')], ['Pooled host', codeSpan(report.connection.dbHostPooled, 'table')]);
   }
-  if (report.command !== 'delete') rows.push(['Expires', report.expiresAt ? code(report.expiresAt) : 'never']);
+  if (report.command !== 'delete') rows.push(['Expires', report.expiresAt ? codeSpan(report.expiresAt, 'table') : 'never']);
   return rows;
+}
+
+/** The notes as GitHub alerts: the action's words, outside values as code. */
+export function noteBlocks(notes: Text[]): string[] {
+  return notes.map((note) => `> [!WARNING]\n> ${markdown(note)}\n`);
 }
 
 export function commentBody(report: Report, run: { sha?: string; runUrl?: string }): string {
@@ -40,10 +48,11 @@ export function commentBody(report: Report, run: { sha?: string; runUrl?: string
     '| --- | --- |',
     ...factRows(report).map(([key, value]) => `| ${key} | ${value} |`),
     '',
+    ...noteBlocks(report.notes),
   ];
-  for (const note of report.notes) lines.push(`> [!WARNING]`, `> ${note.replace(/\r?\n/g, ' ')}`, '');
   if (report.command !== 'delete') lines.push('Connection details are in the masked step outputs `db_url` and `db_url_pooled`.', '');
-  const sha = run.sha ? ` for ${code(run.sha.slice(0, 7))}` : '';
-  lines.push(`<sub>Updated by ${run.runUrl ? `[this run](${run.runUrl})` : 'the workflow'}${sha}.</sub>`);
+  const sha = run.sha ? t` for ${run.sha.slice(0, 7)}` : t``;
+  const by = run.runUrl ? link('this run', run.runUrl) : 'the workflow';
+  lines.push(`<sub>Updated by ${by}${markdown(sha)}.</sub>`);
   return lines.join('\n');
 }

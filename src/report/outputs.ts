@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
 import type { CleanupReport } from '../commands/cleanup.js';
+import * as log from '../log.js';
 import type { Report } from './report.js';
 
 /** Masks every secret first, then writes the step outputs. */
 export function writeOutputs(report: Report): void {
   const c = report.connection;
-  if (c) for (const secret of [c.password, c.dbUrl, c.dbUrlPooled, encodeURIComponent(c.password)]) core.setSecret(secret);
+  if (c) for (const secret of [c.password, c.dbUrl, c.dbUrlPooled, encodeURIComponent(c.password)]) log.mask(secret);
   core.setOutput('branch_name', report.branchName);
   core.setOutput('branch_id', report.branchId ?? '');
   if (report.command === 'delete') {

@@ -1,4 +1,6 @@
+import type { FoundBranch } from '../neon/api.js';
 import type { Connection } from '../neon/connection.js';
+import type { Text } from '../text.js';
 
 /** What a command did, for the outputs, the job summary and the PR comment. */
 export interface Report {
@@ -9,16 +11,22 @@ export interface Report {
   consoleUrl?: string;
   /** create: true when this run made the branch. */
   created?: boolean;
+  /** create, on a branch that already existed: expiry refreshed (or cleared), reset to the parent, or left as it is (not made by this action). */
+  reuse?: 'refreshed' | 'reset' | 'as it is';
   /** delete: true when this run deleted it, false when it was already gone. */
   deleted?: boolean;
-  reset?: boolean;
+  /** The pull request was closed while this run was creating its branch, so the run deleted it again. */
+  closedMeanwhile?: boolean;
+  /** When Neon deletes the branch, as Neon holds it; undefined for never. */
   expiresAt?: string;
   connection?: Connection;
-  notes: string[];
+  notes: Text[];
+  /** The branch this run made or found (not shown): a create run that finds its PR closed deletes it. */
+  found?: FoundBranch;
 }
 
 /** The console page of a branch, on the Neon console that serves `apiHost`. */
 export function consoleUrl(apiHost: string, projectId: string, branchId: string): string {
   const origin = new URL(apiHost).origin;
-  return `${origin}/app/projects/${projectId}/branches/${branchId}`;
+  return `${origin}/app/projects/${encodeURIComponent(projectId)}/branches/${encodeURIComponent(branchId)}`;
 }

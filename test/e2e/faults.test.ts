@@ -169,7 +169,7 @@ describe('GitHub', () => {
     world.github.commentFault = { status: 403, times: 10 };
     const result = await world.run('opened', 930);
     succeeded(result);
-    expect(result.warnings.join('\n')).toMatch(/Could not write the PR comment \(GitHub answered 403\).*pull-requests: write/);
+    expect(result.warnings.join('\n')).toMatch(/Could not write the PR comment: GitHub refused \(403\).*pull-requests: write/);
     expect(result.outputs.db_url).toMatch(/^postgresql:/);
   });
   it('5xx on the comment is retried, then a warning', async () => {
@@ -236,7 +236,7 @@ describe('never the wrong database', () => {
     own.state = 'ready';
     failedWith(await world.run('closed', 952, { branch_name: 'alice/experiment' }), /not created by this action/);
     expect(model.branches.has(own.id)).toBe(true);
-    const prot = model.newBranch({ name: 'preview/protected', initSource: 'parent-data', parentId: model.defaultBranch.id, protected: true, annotation: { 'managed-by': 'neon-preview-branch-action' } });
+    const prot = model.newBranch({ name: 'preview/protected', initSource: 'parent-data', parentId: model.defaultBranch.id, protected: true, annotation: { 'managed-by': 'neon-preview-branch-action', 'github-repository': 'acme/shop' } });
     failedWith(await world.run('closed', 953, { branch_name: 'preview/protected' }), /protected branch/);
     expect(model.branches.has(prot.id)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { World } from '../support/world.js';
+import { until } from './helpers.js';
 
 /** Many runs at once, against the emulator's real rate limits (700 a minute, 40 a second a route). */
 describe('load', () => {
@@ -21,17 +22,43 @@ describe('load', () => {
     expect(world.github.commentsOn(500).filter((c) => c.body.includes('neon-preview-branch-action'))).toHaveLength(1);
   });
 
-  it('a PR closed while its create is still running ends with the branch deleted', async () => {
-    world.neon.model.delays.start_compute = 1500;
+  const BRANCHES = '/projects/:project_id/branches';
+  const comment = (pr: number) => world.github.commentsOn(pr).find((c) => c.body.includes('neon-preview-branch-action'))?.body ?? '';
+  const branchesOf = (pr: number) => [...world.neon.model.branches.values()].filter((b) => b.annotation?.['github-pr'] === String(pr));
+
+  it('a PR closed before its create run made the branch: the create run deletes what it made, and the comment says so', async () => {
+    // The create's POST is held for 3 s, so the close run looks up, finds nothing and ends first.
+    world.neon.api.faults.add({ method: 'POST', route: BRANCHES, delayMs: 3000, times: 1 });
+    const from = world.neon.api.requests.length;
     const create = world.run('opened', 501);
-    await new Promise((r) => setTimeout(r, 700));
-    const close = world.run('closed', 501);
-    const [created, closed] = await Promise.all([create, close]);
-    world.neon.model.delays.start_compute = 400;
+    await until(() => world.neon.api.requests.slice(from).some((r) => r.method === 'GET' && r.route === BRANCHES));
+    world.github.closePull(501);
+    const closed = await world.run('closed', 501);
     expect(closed.errors).toEqual([]);
-    // Either the delete saw the branch and waited out the busy project (423), or it ran first and a
-    // later close finds it: the final state has no branch for the PR.
-    if (closed.outputs.deleted !== 'true') expect((await world.run('closed', 501)).outputs.deleted).toBe('true');
-    expect(world.neon.model.branchByName(created.outputs.branch_name ?? 'preview/pr-501-feature-login')).toBeUndefined();
+    const created = await create;
+    expect(created.errors.join('\n')).toMatch(/closed/);
+    expect(world.leaks(created)).toEqual([]);
+    expect(created.outputs.db_url).toBeUndefined();
+    expect(branchesOf(501)).toEqual([]);
+    expect(comment(501)).toMatch(/Deleted/);
+    expect(comment(501)).not.toMatch(/Created/);
+  });
+
+  it('a PR closed while its create waits for the compute: one close run, and the branch ends deleted', async () => {
+    world.neon.model.delays.start_compute = 1500;
+    try {
+      const create = world.run('opened', 502);
+      await until(() => branchesOf(502).length > 0);
+      world.github.closePull(502);
+      const closed = await world.run('closed', 502);
+      expect(closed.errors).toEqual([]);
+      const created = await create;
+      expect(world.leaks(created)).toEqual([]);
+      expect(branchesOf(502)).toEqual([]);
+      expect(comment(502)).toMatch(/deleted/i);
+      expect(comment(502)).not.toMatch(/Created/);
+    } finally {
+      world.neon.model.delays.start_compute = 400;
+    }
   });
 });

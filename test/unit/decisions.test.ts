@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { branchNameProblem, defaultBranchName, slug } from '../../src/inputs/branch-name.js';
+import { branchNameProblem, collisionName, defaultBranchName, pullRequestStem, slug } from '../../src/inputs/branch-name.js';
 import { pickCommand } from '../../src/inputs/command.js';
 import { commentBody, commentMarker, factRows } from '../../src/report/comment-body.js';
 import { applySsl, connectionFor } from '../../src/neon/connection.js';
 import { parseDuration, resolveExpiry } from '../../src/inputs/expiry.js';
 import { privateNetworkNote } from '../../src/neon/network-note.js';
 import type { Report } from '../../src/report/report.js';
+import { own } from '../../src/text.js';
 import { isRetryableStatus, parseRetryAfter, pollDelayMs, retryDelayMs, DEFAULT_RETRY_POLICY } from '../../src/neon/retry-policy.js';
 
 describe('command for the event', () => {
@@ -15,6 +16,11 @@ describe('command for the event', () => {
     expect(pickCommand('auto', 'pull_request', 'opened')).toBe('create');
     expect(pickCommand('auto', 'pull_request', 'synchronize')).toBe('create');
     expect(pickCommand('auto', 'push', '')).toBe('create');
+    expect(pickCommand('auto', 'issue_comment', 'created')).toBe('create');
+  });
+  it('auto on a schedule cleans up: a schedule has no pull request, and its ref is the default git branch', () => {
+    expect(pickCommand('auto', 'schedule', '')).toBe('cleanup');
+    expect(pickCommand('create', 'schedule', '')).toBe('create');
   });
   it('an explicit command wins over the event', () => {
     expect(pickCommand('create', 'pull_request', 'closed')).toBe('create');
@@ -25,7 +31,10 @@ describe('command for the event', () => {
 describe('branch name', () => {
   it('is derived from the PR number and head branch, and is the same for every event of the PR', () => {
     expect(defaultBranchName({ prNumber: 12, headRef: 'Feature/Login Page' })).toBe('preview/pr-12-feature-login-page');
-    expect(defaultBranchName({ prNumber: 1 })).toBe('preview/pr-1');
+    expect(defaultBranchName({ prNumber: 1 })).toBe('preview/pr-1-head');
+    // Every default name of a PR shares the stem the lookup searches for.
+    for (const headRef of ['main', '', '功能', 'a/b']) expect(defaultBranchName({ prNumber: 7, headRef })?.startsWith(pullRequestStem(7))).toBe(true);
+    expect(pullRequestStem(7)).toBe('preview/pr-7-');
     expect(defaultBranchName({ refName: 'release/2.0' })).toBe('preview/release-2.0');
     expect(defaultBranchName({})).toBeUndefined();
   });
@@ -129,7 +138,7 @@ describe('comment body', () => {
   const report: Report = {
     command: 'create', projectId: 'p-1', branchName: 'preview/pr-3', branchId: 'br-x', consoleUrl: 'https://console.neon.tech/app/projects/p-1/branches/br-x', created: true, expiresAt: '2026-11-26T10:00:00Z',
     connection: { dbUrl: 'postgresql://u:npg_pw@h/db', dbUrlPooled: 'postgresql://u:npg_pw@hp/db', dbHost: 'h', dbHostPooled: 'hp', password: 'npg_pw' },
-    notes: ['This project blocks connections'],
+    notes: [own('This project blocks connections')],
   };
   it('carries the marker, the facts and the notes, and never the password or a URI', () => {
     const body = commentBody(report, { sha: 'abcdef1234', runUrl: 'https://github.com/o/r/actions/runs/1' });
@@ -143,14 +152,17 @@ describe('comment body', () => {
   });
   it('says deleted on close, and reused on later pushes', () => {
     expect(commentBody({ ...report, command: 'delete', deleted: true, connection: undefined }, {})).toContain('Deleted');
-    expect(factRows({ ...report, created: false })).toContainEqual(['Status', 'Reused, expiry refreshed']);
+    expect(factRows({ ...report, created: false, reuse: 'refreshed' })).toContainEqual(['Status', 'Reused, expiry refreshed']);
+    expect(factRows({ ...report, created: false, reuse: 'refreshed', expiresAt: undefined })).toContainEqual(['Status', 'Reused, no expiry']);
+    expect(factRows({ ...report, created: false, reuse: 'as it is' })).toContainEqual(['Status', 'Reused as it is (not made by this action)']);
+    expect(collisionName('preview/pr-5-fix', 'Acme/Web')).toBe('preview/pr-5-fix@acme/web');
   });
 });
 
 describe('private networking', () => {
   it('warns when public connections are blocked or an allowlist covers preview branches', () => {
-    expect(privateNetworkNote({ settings: { block_public_connections: true } })).toMatch(/blocks connections/);
-    expect(privateNetworkNote({ settings: { allowed_ips: { ips: ['1.2.3.4'], protected_branches_only: false } } })).toMatch(/IP allowlist/);
+    expect(String(privateNetworkNote({ settings: { block_public_connections: true } }))).toMatch(/blocks connections/);
+    expect(String(privateNetworkNote({ settings: { allowed_ips: { ips: ['1.2.3.4'], protected_branches_only: false } } }))).toMatch(/IP allowlist/);
     expect(privateNetworkNote({ settings: { allowed_ips: { ips: ['1.2.3.4'], protected_branches_only: true } } })).toBeUndefined();
     expect(privateNetworkNote({ settings: {} })).toBeUndefined();
   });

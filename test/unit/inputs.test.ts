@@ -32,6 +32,8 @@ describe('inputs', () => {
     ['suspend_timeout', '999999999', /suspend_timeout/],
     ['project_id', 'Not A Project', /project_id.*not a Neon project id/],
     ['api_host', 'console.neon.tech', /api_host.*http/],
+    ['api_host', 'https://[neon', /api_host.*http/],
+    ['api_host', 'https://console.neon.tech:99999/api/v2', /api_host.*http/],
   ])('%s = %j is refused with a message naming it', (name, value, message) => {
     expect(() => parse({ [name]: value })).toThrow(InputError);
     expect(() => parse({ [name]: value })).toThrow(message);
@@ -39,6 +41,13 @@ describe('inputs', () => {
   it('explains an empty api_key on a pull request from a fork', () => {
     expect(() => parse({ api_key: '' }, { ...event, fromFork: true })).toThrow(/api_key.*fork/);
     expect(() => parse({ api_key: '' })).not.toThrow(/fork/);
+  });
+  it('refuses an issue_comment on an issue that is not a pull request', () => {
+    expect(() => parse({}, { ...event, eventName: 'issue_comment', prNumber: undefined, issueNumber: 12 })).toThrow(/issue #12, which is not a pull request/);
+  });
+  it('reads an issue_comment on a pull request as that pull request', () => {
+    const info = eventInfoFrom('issue_comment', { action: 'created', issue: { number: 9, pull_request: { url: 'u' } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } }, { GITHUB_REF_NAME: 'main' });
+    expect(info).toMatchObject({ prNumber: 9, headRef: undefined });
   });
   it('reads the event payload', () => {
     const info = eventInfoFrom('pull_request', { action: 'closed', pull_request: { number: 9, head: { ref: 'x', repo: { full_name: 'other/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } }, {});
