@@ -1,3 +1,4 @@
+import { apiKeyRoutes } from './api-keys.js';
 import { branchRoutes } from './branches.js';
 import type { Route, RouteEntry } from './common.js';
 import { connectionUriRoutes } from './connection-uri.js';
@@ -10,7 +11,16 @@ import { roleRoutes } from './roles.js';
 export type { Request, Response, Route } from './common.js';
 
 /** Every route the emulator serves, one file per Neon resource. */
-const ENTRIES: RouteEntry[] = [...projectRoutes, ...branchRoutes, ...databaseRoutes, ...roleRoutes, ...endpointRoutes, ...connectionUriRoutes, ...operationRoutes];
+const ENTRIES: RouteEntry[] = [
+  ...projectRoutes,
+  ...branchRoutes,
+  ...databaseRoutes,
+  ...roleRoutes,
+  ...endpointRoutes,
+  ...connectionUriRoutes,
+  ...operationRoutes,
+  ...apiKeyRoutes,
+];
 
 export const ROUTES: Route[] = ENTRIES.map(([method, template, handler]) => {
   const keys: string[] = [];
