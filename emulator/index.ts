@@ -26,6 +26,7 @@ export class Emulator {
   url = '';
   private sweep?: NodeJS.Timeout;
   private starting?: Promise<void>;
+  private stopping?: Promise<void>;
   private readonly onExit = () => this.model.killAll();
 
   constructor(private readonly options: EmulatorOptions = {}) {
@@ -86,10 +87,13 @@ export class Emulator {
     return this.server;
   }
 
-  /** Stops every Postgres it started and removes its data; waits for a start still under way first. */
-  async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
-    await this.release();
+  /** Stops every Postgres it started and removes its data; waits for a start still under way first. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.release();
+    })();
+    return this.stopping;
   }
 
   private async release(): Promise<void> {
