@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -24,14 +25,34 @@ export interface RequestParts {
 
 let cached: Json | undefined;
 
-/** The official Neon API description that ships in @neondatabase/api-client, parsed once per process. */
+/**
+ * The official Neon API description that ships in @neondatabase/api-client. Parsing its YAML takes
+ * seconds on a busy machine, so the result is kept as JSON in the temp directory, per version.
+ */
 function loadSpec(): Json {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve('@neondatabase/api-client/package.json'));
-  // Every `#/components/...` reference points into the schema registered as `neon`.
-  const text = readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8').replaceAll('"#/components/', '"neon#/components/').replaceAll("'#/components/", "'neon#/components/");
-  cached = parse(text) as Json;
+  const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const copy = path.join(os.tmpdir(), `neon-emulator-openapi-${version}.json`);
+  try {
+    // Only a copy this user wrote is trusted.
+    if (statSync(copy).uid === (process.getuid?.() ?? statSync(copy).uid)) cached = JSON.parse(readFileSync(copy, 'utf8')) as Json;
+  } catch {
+    // No copy yet, or a broken one: parse the YAML.
+  }
+  if (!cached) {
+    // Every `#/components/...` reference points into the schema registered as `neon`.
+    const text = readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8').replaceAll('"#/components/', '"neon#/components/').replaceAll("'#/components/", "'neon#/components/");
+    cached = parse(text) as Json;
+    try {
+      const staging = `${copy}.${process.pid}`;
+      writeFileSync(staging, JSON.stringify(cached), { mode: 0o644 });
+      renameSync(staging, copy);
+    } catch {
+      // A read-only temp directory: parse again next time.
+    }
+  }
   return cached;
 }
 
@@ -63,11 +84,12 @@ function describe(errors: ErrorObject[], where: string): string {
  * to each may carry (path, query, body), and what each answer looks like.
  */
 export class NeonOpenApi {
+  private static instance?: NeonOpenApi;
   private readonly spec = loadSpec();
   /** Answers are checked as sent; query and path values arrive as text and are read as the types declared. */
-  private readonly answers = new Ajv({ strict: false, allErrors: true });
-  private readonly bodies = new Ajv({ strict: false, allErrors: true });
-  private readonly parameters = new Ajv({ strict: false, allErrors: true, coerceTypes: 'array' });
+  private readonly answers = new Ajv({ strict: false, validateSchema: false, allErrors: true });
+  private readonly bodies = new Ajv({ strict: false, validateSchema: false, allErrors: true });
+  private readonly parameters = new Ajv({ strict: false, validateSchema: false, allErrors: true, coerceTypes: 'array' });
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -75,6 +97,12 @@ export class NeonOpenApi {
       addFormats(ajv);
       ajv.addSchema({ $id: 'neon', components: this.spec.components }, 'neon');
     }
+  }
+
+  /** One per process: validators are compiled once, on first use of each route. */
+  static shared(): NeonOpenApi {
+    NeonOpenApi.instance ??= new NeonOpenApi();
+    return NeonOpenApi.instance;
   }
 
   hasRoute(method: string, template: string): boolean {

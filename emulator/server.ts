@@ -46,7 +46,7 @@ export class ApiServer {
   /** Off until the project is ready: the port is bound first, so a busy port fails before any Postgres starts. */
   serving = false;
   private readonly server: http.Server;
-  private readonly openApi = new NeonOpenApi();
+  private readonly openApi = NeonOpenApi.shared();
 
   constructor(
     private readonly model: Model,
