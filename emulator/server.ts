@@ -121,14 +121,15 @@ export class ApiServer {
     if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });
 
     let body: unknown;
+    let problem: string | undefined;
     if (chunks.length) {
       try {
         body = JSON.parse(Buffer.concat(chunks).toString());
       } catch {
-        return fail(400, 'request body is not valid JSON');
+        problem = 'request body is not valid JSON';
       }
     }
-    const problem = this.openApi.checkRequest(method, route.template, { params, query: url.searchParams, body });
+    problem ??= this.openApi.checkRequest(method, route.template, { params, query: url.searchParams, body });
     if (problem) {
       this.refused.push({ method, route: routeName, path: url.pathname + url.search, keyId: key.id, message: problem });
       return fail(400, problem);
