@@ -1,6 +1,7 @@
 import { GitHubStub } from './github-stub.js';
 import { Emulator } from './index.js';
 import { runAction } from './runner.js';
+import { interrupted, oneLine, stopOnSignals } from './signals.js';
 import { sql } from './sql.js';
 
 /**
@@ -32,7 +33,11 @@ async function runStep(emulator: Emulator, github: GitHubStub, action: string): 
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(bold('Starting the local Neon emulator (real Postgres) and a GitHub API stub…'));
-  const [emulator, github] = await Promise.all([Emulator.start(), GitHubStub.start()]);
+  const github = await GitHubStub.start();
+  const emulator = new Emulator();
+  // Ctrl-C at any point, even while Postgres starts, leaves no process and no data behind.
+  stopOnSignals(() => Promise.all([emulator.stop(), github.stop()]).then(() => undefined), 'Demo interrupted: the emulator stopped every Postgres it started and removed its data.', 130);
+  await emulator.start();
   try {
     const parentUri = emulator.defaultBranchUri();
     await sql(parentUri, "CREATE TABLE products (id serial PRIMARY KEY, name text, price numeric); INSERT INTO products (name, price) VALUES ('Kettle', 39.90), ('Teapot', 24.50), ('Mug', 9.00)");
@@ -62,6 +67,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Demo failed: ${(error as Error).message}`);
+  // Ctrl-C makes the running step fail; the signal handler reports and exits.
+  if (interrupted()) return;
+  console.error(`Demo failed: ${oneLine(error)}`);
   process.exit(1);
 });

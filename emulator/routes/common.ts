@@ -1,3 +1,4 @@
+import type { ApiKeys } from '../api-keys.js';
 import type { Model } from '../model.js';
 import { ApiError, iso, type BranchRec, type EndpointRec, type Json, type OperationRec } from '../records.js';
 import { operationView } from '../views.js';
@@ -6,6 +7,8 @@ export interface Request {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The account's API keys (the `api_keys` routes manage them). */
+  keys: ApiKeys;
 }
 export interface Response {
   status: number;

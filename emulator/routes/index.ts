@@ -1,4 +1,5 @@
 import { anonymizationRoutes } from './anonymization.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { branchRoutes } from './branches.js';
 import type { Route, RouteEntry } from './common.js';
 import { connectionUriRoutes } from './connection-uri.js';
@@ -28,6 +29,7 @@ const ENTRIES: RouteEntry[] = [
   ...anonymizationRoutes,
   ...neonAuthRoutes,
   ...dataApiRoutes,
+  ...apiKeyRoutes,
 ];
 
 /**
@@ -51,7 +53,7 @@ export const ROUTES: Route[] = ENTRIES.map(([method, template, handler]) => {
   return { method, template, pattern, keys, handler };
 }).sort(bySpecificity);
 
-export type RouteMatch = { route: Route; params: Record<string, string> } | { status: 404 | 405; message: string };
+export type RouteMatch = { route: Route; params: Record<string, string> } | { status: 400 | 404 | 405; message: string };
 
 /**
  * The route that serves `method path` (a path below `/api/v2`): the most specific template that
@@ -63,5 +65,9 @@ export function matchRoute(method: string, path: string): RouteMatch {
   const route = ROUTES.find((r) => r.template === template && r.method === method);
   if (!route) return { status: 405, message: `method ${method} not allowed on /api/v2${path}` };
   const match = route.pattern.exec(path) as RegExpExecArray;
-  return { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1] ?? '')])) };
+  try {
+    return { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1] ?? '')])) };
+  } catch {
+    return { status: 400, message: 'path parameter: not valid percent-encoding' };
+  }
 }

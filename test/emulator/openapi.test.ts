@@ -116,6 +116,16 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     await walk('/projects', 'projects', (b) => b.pagination?.cursor);
     await walk('/projects/shared', 'projects', (b) => b.pagination?.cursor);
 
+    // API keys: personal, organization and project-scoped, made, listed and revoked.
+    const org = (await call('GET', p)).body.project.org_id;
+    const personal = await call('POST', '/api_keys', { key_name: 'ci' });
+    await call('GET', '/api_keys');
+    await call('DELETE', `/api_keys/${personal.body.id}`);
+    const scoped = await call('POST', `/organizations/${org}/api_keys`, { key_name: 'preview', project_id: neon.projectId });
+    await call('GET', `/organizations/${org}/api_keys`);
+    await call('DELETE', `/organizations/${org}/api_keys/${scoped.body.id}`);
+    expect((await call('DELETE', p, undefined, neon.projectKey)).status).toBe(403);
+
     // Errors: the GeneralError shape, with the status codes Neon uses.
     expect((await call('GET', `${p}/branches/br-missing-00000000`)).status).toBe(404);
     expect((await call('GET', `/projects/no-such-project-123/branches`)).status).toBe(404);

@@ -40,7 +40,8 @@ describe('emulator: branch restore, reset and points in time', () => {
     const noPoint = await client.call('POST', `${client.project}/branches/${branch.id}/restore`, { source_branch_id: branch.id, preserve_under_name: 'keep-old' });
     expect([noPoint.status, noPoint.body.message]).toEqual([400, expect.stringMatching(/source_timestamp or source_lsn is required/)]);
     const noSource = await client.call('POST', `${client.project}/branches/${branch.id}/restore`, {});
-    expect([noSource.status, noSource.body.message]).toEqual([400, 'source_branch_id is required']);
+    expect(noSource.status).toBe(400);
+    expect(noSource.body.message).toMatch(/source_branch_id.*required/);
 
     expect(await names(uri)).toEqual(['kettle', 'mine']);
     expect((await client.call('GET', `${client.project}/branches`)).body.branches.map((b: { name: string }) => b.name)).not.toContain('keep-old');

@@ -19,7 +19,11 @@ export interface NeonTarget {
   emulator?: Emulator;
 }
 
-/** A bare HTTP client for the emulator's Neon API, for tests of the emulator itself. */
+/**
+ * A bare HTTP client for the emulator's Neon API, for tests of the emulator itself. Given an
+ * emulator, it calls with the personal key (everything is allowed); pass a key to `call` to act
+ * with another.
+ */
 export class NeonClient {
   private readonly neon: NeonTarget;
 
@@ -27,7 +31,7 @@ export class NeonClient {
     target: Emulator | NeonTarget,
     private readonly onAnswer: (method: string, answer: Answer) => void = () => undefined,
   ) {
-    this.neon = 'model' in target ? { url: target.url, apiKey: target.apiKey, projectId: target.projectId, emulator: target } : target;
+    this.neon = 'model' in target ? { url: target.url, apiKey: target.personalKey, projectId: target.projectId, emulator: target } : target;
   }
 
   get project(): string {

@@ -4,7 +4,10 @@ import { isOperationPoll } from '../../emulator/server.js';
 export { sql } from '../../emulator/sql.js';
 import { leaks, prEvent, runAction, type RunResult } from '../../emulator/runner.js';
 
-/** An emulated Neon project and a GitHub stub, and a way to run the action against both. */
+/**
+ * An emulated Neon project and a GitHub stub, and a way to run the action against both. The action
+ * gets a project-scoped API key, the least privilege the README recommends.
+ */
 export class World {
   private constructor(
     readonly neon: Emulator,
@@ -16,8 +19,17 @@ export class World {
     return new World(neon, github);
   }
 
+  /**
+   * Stops both, and fails (the test file, from `afterAll`) if the action sent any request that
+   * does not conform to Neon's OpenAPI description: every run of the suite proves it conforms.
+   */
   async stop(): Promise<void> {
     await Promise.all([this.neon.stop(), this.github.stop()]);
+    const actionKey = this.neon.keys.idOf(this.neon.projectKey);
+    const refused = this.neon.api.refused.filter((r) => r.keyId === actionKey);
+    if (refused.length) {
+      throw new Error(`The action sent ${refused.length} request(s) that do not conform to Neon's OpenAPI description:\n${refused.map((r) => `  ${r.method} ${r.path}: ${r.message}`).join('\n')}`);
+    }
   }
 
   /** Runs the action for a pull request event. */
@@ -37,7 +49,7 @@ export class World {
 
   /** Where the password, the API key and the URIs must never show up. */
   leaks(result: RunResult): string[] {
-    const secrets = [this.neon.apiKey, ...[...this.neon.model.branches.values()].flatMap((b) => [...b.roles.values()].map((r) => r.password))];
+    const secrets = [this.neon.projectKey, this.neon.personalKey, ...[...this.neon.model.branches.values()].flatMap((b) => [...b.roles.values()].map((r) => r.password))];
     if (result.outputs.db_url) secrets.push(result.outputs.db_url, result.outputs.db_url_pooled ?? '', result.outputs.password ?? '');
     return leaks(result, secrets, this.github.comments.map((c) => c.body));
   }
