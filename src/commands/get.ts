@@ -5,8 +5,10 @@ import { privateNetworkNote } from '../neon/network-note.js';
 import { assertNotPrecious } from '../neon/ownership.js';
 import { consoleUrl, type Report } from '../report/report.js';
 import { t } from '../text.js';
-import { fetchConnection, readyCompute } from './compute.js';
+import { ensureAnonymized, reusedAnonymization } from './anonymize.js';
+import { computeSize, fetchConnection, readyCompute } from './compute.js';
 import { lookUp } from './lookup.js';
+import { serviceUrls } from './service-urls.js';
 
 /** Re-derives the outputs of this PR's existing branch (for a later job); creates nothing. */
 export async function get(ctx: RunContext): Promise<Report> {
@@ -21,8 +23,14 @@ export async function get(ctx: RunContext): Promise<Report> {
   }
   const { found } = choice;
   assertNotPrecious(found, inputs.parentBranch, 'output the connection of');
+  const anonymized = await reusedAnonymization(ctx, found);
   const [project, endpoint] = await log.group(t`Wait for the compute`, () => Promise.all([api.getProject(), readyCompute(ctx, found.branch, false)]));
-  const connection = await log.group(t`Fetch the connection URIs`, () => fetchConnection(ctx, found.branch, endpoint));
+  // An anonymized branch is waited for while it is being masked; get starts or changes nothing.
+  const anonymization = anonymized
+    ? await log.group(t`Wait for the anonymization`, () => ensureAnonymized(ctx, found.branch, { wanted: inputs.maskingRules, startedByThisRun: false, mayChange: false, status: anonymized }))
+    : undefined;
+  const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, found.branch, endpoint), serviceUrls(ctx, found.branch)]));
+  const compute = computeSize(endpoint);
   const note = privateNetworkNote(project);
   return {
     command: 'get',
@@ -33,6 +41,9 @@ export async function get(ctx: RunContext): Promise<Report> {
     created: false,
     expiresAt: found.branch.expires_at ?? undefined,
     connection,
+    ...(anonymization ? { anonymization } : {}),
+    ...(compute ? { compute } : {}),
+    ...services,
     notes: note ? [note] : [],
   };
 }

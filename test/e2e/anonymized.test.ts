@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../emulator/runner.js';
+import { sql, World } from '../support/world.js';
+import { expectClean, expectFailedWith, expectSucceeded, neonCall } from './helpers.js';
+
+// Distinctive originals: finding one anywhere in what the action hands out means it was not masked.
+const PEOPLE = [
+  { id: 1, email: 'zephyrine.quillfeather@victim-corp.test', last: 'Quillfeather', plan: 'pro' },
+  { id: 2, email: 'balthazar.wintergreen@victim-corp.test', last: 'Wintergreen', plan: 'free' },
+  { id: 3, email: 'ottoline.marchbanks@victim-corp.test', last: 'Marchbanks', plan: 'team' },
+];
+const rule = (column: string, mask: { fn?: string; value?: string }) => ({
+  database_name: 'neondb',
+  schema_name: 'public',
+  table_name: 'people',
+  column_name: column,
+  ...(mask.fn !== undefined ? { masking_function: mask.fn } : { masking_value: mask.value }),
+});
+const EMAIL = rule('email', { fn: 'anon.fake_email()' });
+const LAST = rule('last_name', { value: "'REDACTED'" });
+const RULES = JSON.stringify([EMAIL, LAST]);
+
+/** Every row of every table of every schema, as text: an original anywhere in it shows. */
+const DUMP = `SELECT coalesce(string_agg(query_to_xml(format('SELECT * FROM %I.%I', n.nspname, c.relname), true, false, '')::text, E'\\n'), '') AS dump
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'anon') AND n.nspname NOT LIKE 'pg\\_toast%'`;
+
+const dump = async (uri: string) => (await sql(uri, DUMP))[0]?.dump as string;
+const people = (uri: string) => sql(uri, 'SELECT id, email, last_name, plan FROM people ORDER BY id');
+
+/** Where a connection detail could show up: every output, the log, stderr, the summary and this PR's comments. */
+function everywhere(world: World, result: RunResult, pr: number): string {
+  return [JSON.stringify(result.outputs), result.log, result.stderr, result.summary, ...world.github.commentsOn(pr).map((c) => c.body)].join('\n');
+}
+
+/** What would let someone connect to the branch: its compute's host (and port), its pooler's, its role's password. */
+function connectionDetails(world: World, branchName: string): string[] {
+  const branch = [...world.neon.model.branches.values()].find((b) => b.name === branchName);
+  if (!branch) return [];
+  const endpoints = world.neon.model.endpointsOf(branch.id);
+  return [...endpoints.flatMap((e) => [`127.0.0.1:${e.port}`, e.id]), ...[...branch.roles.values()].map((r) => r.password)];
+}
+
+describe('anonymized previews (masking_rules)', () => {
+  let world: World;
+  let parentDump: string;
+
+  beforeAll(async () => {
+    world = await World.start();
+    await sql(
+      world.neon.defaultBranchUri(),
+      `CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, last_name text, plan text NOT NULL, salary int);
+       CREATE TABLE orders (id int PRIMARY KEY, person_id int REFERENCES people(id), item text);
+       INSERT INTO people VALUES ${PEOPLE.map((p) => `(${p.id}, '${p.email}', '${p.last}', '${p.plan}', ${p.id * 1000})`).join(', ')};
+       INSERT INTO orders VALUES (100, 1, 'kettle'), (101, 2, 'teapot')`,
+    );
+    parentDump = await dump(world.neon.defaultBranchUri());
+  });
+  afterAll(() => world.stop());
+
+  it('creates the branch anonymized: no masked original anywhere in it, other columns and the parent unchanged; the URI is fetched only once Neon says anonymized', async () => {
+    const from = world.neon.api.requests.length;
+    const result = await world.run('opened', 1, { masking_rules: RULES });
+    expectSucceeded(world, result);
+    expect(result.outputs.created).toBe('true');
+    const uri = result.outputs.db_url ?? '';
+    const masked = await dump(uri);
+    for (const p of PEOPLE) for (const original of [p.email, p.last]) expect([original, masked.includes(original)]).toEqual([original, false]);
+    expect((await people(uri)).map((r) => [r.id, r.plan, r.last_name])).toEqual(PEOPLE.map((p) => [p.id, p.plan, 'REDACTED']));
+    expect(await sql(uri, 'SELECT id, person_id, item FROM orders ORDER BY id')).toEqual([
+      { id: 100, person_id: 1, item: 'kettle' },
+      { id: 101, person_id: 2, item: 'teapot' },
+    ]);
+    expect(await dump(world.neon.defaultBranchUri())).toBe(parentDump);
+
+    // One anonymized create, then the status polled until anonymized, and only then the URIs.
+    const calls = world.neon.api.requests.slice(from);
+    const create = calls.find((c) => c.route === '/projects/:project_id/branch_anonymized');
+    expect(create?.body).toMatchObject({ masking_rules: [EMAIL, LAST], start_anonymization: true, annotation_value: { 'managed-by': 'neon-preview-branch-action', 'github-pr': '1' } });
+    expect(calls.some((c) => c.method === 'POST' && c.route === '/projects/:project_id/branches')).toBe(false);
+    const lastStatus = calls.map((c) => c.route.endsWith('/anonymized_status')).lastIndexOf(true);
+    const firstUri = calls.findIndex((c) => c.route === '/projects/:project_id/connection_uri');
+    expect(lastStatus).toBeGreaterThan(-1);
+    expect(firstUri).toBeGreaterThan(lastStatus);
+    expect(result.log).toMatch(/Waiting for the anonymization of preview\/pr-1-feature-login: (created|anonymizing)/);
+
+    // The comment and the summary say so, with the number of rules.
+    const comment = world.github.commentsOn(1)[0]?.body ?? '';
+    expect(comment).toMatch(/\| Data \| Anonymized: 2 masking rules applied \|/);
+    expect(result.summary).toMatch(/\| Data \| Anonymized: 2 masking rules applied \|/);
+  });
+
+  it('get in a later job (without masking_rules) hands out the same anonymized branch and changes nothing', async () => {
+    const opened = await world.run('synchronize', 1, { masking_rules: RULES });
+    expectSucceeded(world, opened);
+    const from = world.neon.api.requests.length;
+    const got = await world.run('synchronize', 1, { command: 'get' });
+    expectSucceeded(world, got);
+    expect(got.outputs.db_url).toBe(opened.outputs.db_url);
+    expect(got.summary).toMatch(/Anonymized: 2 masking rules applied/);
+    expect(world.calls(from).filter((c) => c.method !== 'GET')).toEqual([]);
+  });
+
+  it('a run that times out while Neon anonymizes writes no URI, host or password anywhere; the next run waits for it and hands out masked data', async () => {
+    world.neon.model.delays.anonymization = 14_000;
+    let slow: RunResult;
+    try {
+      slow = await world.run('opened', 2, { masking_rules: RULES, timeout: '7' });
+    } finally {
+      delete world.neon.model.delays.anonymization;
+    }
+    expectFailedWith(world, slow, /Timed out after 7s waiting for the anonymization of branch preview\/pr-2-feature-login, last seen anonymizing.*the next run waits for it/);
+    for (const output of ['db_url', 'db_url_pooled', 'db_host', 'db_host_pooled', 'password']) expect([output, slow.outputs[output]]).toEqual([output, undefined]);
+    const shown = everywhere(world, slow, 2);
+    for (const detail of connectionDetails(world, 'preview/pr-2-feature-login')) expect([detail, shown.includes(detail)]).toEqual([detail, false]);
+    expect(slow.masked.some((m) => m.startsWith('postgresql://'))).toBe(false);
+
+    // The branch is still being anonymized: the next run waits for it, then hands it out.
+    const state = () => [...world.neon.model.branches.values()].find((b) => b.name === 'preview/pr-2-feature-login')?.anonymization?.state;
+    expect(state()).toBe('anonymizing');
+    const resumed = await world.run('synchronize', 2, { masking_rules: RULES });
+    expectSucceeded(world, resumed);
+    expect(resumed.outputs.created).toBe('false');
+    expect(resumed.log).toMatch(/Waiting for the anonymization of preview\/pr-2-feature-login: anonymizing/);
+    const masked = await dump(resumed.outputs.db_url ?? '');
+    for (const p of PEOPLE) expect(masked.includes(p.email)).toBe(false);
+  });
+
+  it('a failing rule fails the step with Neon\'s message, its data values hidden, and no connection detail; the next run with the rule fixed anonymizes again', async () => {
+    // Casting an email to the int column fails, and Postgres' message quotes the email it failed on.
+    const bad = JSON.stringify([EMAIL, rule('salary', { fn: 'email' })]);
+    const failed = await world.run('opened', 3, { masking_rules: bad });
+    expectFailedWith(world, failed, /The anonymization of branch preview\/pr-3-feature-login failed: .*invalid input syntax for type integer: "\[value hidden\]".*Check masking_rules/);
+    const shown = everywhere(world, failed, 3);
+    for (const p of PEOPLE) expect([p.email, shown.includes(p.email)]).toEqual([p.email, false]);
+    for (const detail of connectionDetails(world, 'preview/pr-3-feature-login')) expect([detail, shown.includes(detail)]).toEqual([detail, false]);
+    expect(failed.outputs.db_url).toBeUndefined();
+
+    // A function that does not exist: Neon's message names it.
+    const unknown = await world.run('opened', 4, { masking_rules: JSON.stringify([rule('email', { fn: 'anon.no_such_fn()' })]) });
+    expectFailedWith(world, unknown, /anonymization of branch preview\/pr-4-feature-login failed: .*anon\.no_such_fn\(\) does not exist/);
+    expect(unknown.outputs.db_url).toBeUndefined();
+
+    // Fixed: the rules are replaced and the branch anonymized again, from its error state.
+    const from = world.neon.api.requests.length;
+    const fixed = await world.run('synchronize', 3, { masking_rules: RULES });
+    expectSucceeded(world, fixed);
+    const routes = world.calls(from).map((c) => `${c.method} ${c.route.replace('/projects/:project_id/branches/:branch_id/', '')}`);
+    expect(routes).toEqual(expect.arrayContaining(['PATCH masking_rules', 'POST anonymize']));
+    expect(world.github.commentsOn(3)[0]?.body).toMatch(/Anonymized: 2 masking rules applied, anonymized again \(masking rules changed\)/);
+    const masked = await dump(fixed.outputs.db_url ?? '');
+    for (const p of PEOPLE) expect(masked.includes(p.email)).toBe(false);
+  });
+
+  it('rules changed since the branch was made: replaced, and a newly ruled column is masked too', async () => {
+    expectSucceeded(world, await world.run('opened', 5, { masking_rules: JSON.stringify([EMAIL]) }));
+    const more = await world.run('synchronize', 5, { masking_rules: RULES });
+    expectSucceeded(world, more);
+    expect((await people(more.outputs.db_url ?? '')).map((r) => r.last_name)).toEqual(['REDACTED', 'REDACTED', 'REDACTED']);
+    expect(more.summary).toMatch(/anonymized again \(masking rules changed\)/);
+    // The same rules again: nothing to do.
+    const from = world.neon.api.requests.length;
+    expectSucceeded(world, await world.run('synchronize', 5, { masking_rules: RULES }));
+    expect(world.calls(from).filter((c) => c.route.endsWith('/anonymize') || c.route.endsWith('/masking_rules') && c.method === 'PATCH')).toEqual([]);
+  });
+
+  it('an existing branch that is not anonymized is refused when masking_rules is set: no connection detail, nothing changed', async () => {
+    const plain = await world.run('opened', 6);
+    expectSucceeded(world, plain);
+    const from = world.neon.api.requests.length;
+    const refused = await world.run('synchronize', 6, { masking_rules: RULES });
+    expectFailedWith(world, refused, /preview\/pr-6-feature-login .* is not an anonymized branch, and masking_rules is set: its data is not masked/);
+    expect(refused.outputs.db_url).toBeUndefined();
+    expect(world.calls(from).filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(world.calls(from).some((c) => c.route === '/projects/:project_id/connection_uri')).toBe(false);
+  });
+
+  it('reset_on_push on an anonymized branch: deleted and created again from the parent\'s latest data, masked again', async () => {
+    const opened = await world.run('opened', 7, { masking_rules: RULES, reset_on_push: 'true' });
+    expectSucceeded(world, opened);
+    await sql(opened.outputs.db_url ?? '', "INSERT INTO orders VALUES (700, 1, 'written by the PR')");
+    const newcomer = 'cornelius.fairweather@victim-corp.test';
+    await sql(world.neon.defaultBranchUri(), `INSERT INTO people VALUES (4, '${newcomer}', 'Fairweather', 'pro', 4000)`);
+    try {
+      const pushed = await world.run('synchronize', 7, { masking_rules: RULES, reset_on_push: 'true' });
+      expectSucceeded(world, pushed);
+      expect(pushed.outputs.branch_name).toBe(opened.outputs.branch_name);
+      expect(pushed.outputs.branch_id).not.toBe(opened.outputs.branch_id);
+      expect(pushed.log).toMatch(/Neon cannot restore an anonymized branch: deleting preview\/pr-7-feature-login/);
+      expect(world.github.commentsOn(7)[0]?.body).toMatch(/Reset: created again from its parent and anonymized/);
+      const uri = pushed.outputs.db_url ?? '';
+      // The parent's latest rows (the newcomer included), masked; the PR's own write gone.
+      expect((await people(uri)).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+      const masked = await dump(uri);
+      for (const email of [...PEOPLE.map((p) => p.email), newcomer]) expect([email, masked.includes(email)]).toEqual([email, false]);
+      expect(await sql(uri, 'SELECT count(*)::int AS n FROM orders WHERE id = 700')).toEqual([{ n: 0 }]);
+      expect(world.neon.model.branches.has(opened.outputs.branch_id ?? '')).toBe(false);
+    } finally {
+      await sql(world.neon.defaultBranchUri(), 'DELETE FROM people WHERE id = 4');
+    }
+  });
+});
+
+describe('Neon Auth and the Data API (get_auth_url, get_data_api_url)', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await World.start();
+  });
+  afterAll(() => world.stop());
+
+  it('not enabled: empty outputs and a notice each, never a failure', async () => {
+    const result = await world.run('opened', 20, { get_auth_url: 'true', get_data_api_url: 'true' });
+    expectSucceeded(world, result);
+    expect(result.outputs.auth_url).toBe('');
+    expect(result.outputs.data_api_url).toBe('');
+    expect(result.notices.join('\n')).toMatch(/Neon Auth is not enabled on branch preview\/pr-20-feature-login.*auth_url is empty/);
+    expect(result.notices.join('\n')).toMatch(/the Data API is not enabled for database neondb on branch preview\/pr-20-feature-login.*data_api_url is empty/);
+    expect(result.outputs.db_url).toMatch(/^postgresql:/);
+    expect(world.github.commentsOn(20)[0]?.body).toMatch(/\| Neon Auth \| not enabled \|[\s\S]*\| Data API \| not enabled \|/);
+  });
+
+  it('enabled: the URLs as outputs, in the summary and the comment; Neon Auth\'s keys nowhere', async () => {
+    const first = await world.run('opened', 21);
+    const id = first.outputs.branch_id ?? '';
+    const auth = await neonCall<{ secret_server_key: string; pub_client_key: string; base_url: string }>(world, 'POST', `/branches/${id}/auth`, { auth_provider: 'stack' });
+    const dataApi = await neonCall<{ url: string }>(world, 'POST', `/branches/${id}/data-api/neondb`, {});
+    const result = await world.run('synchronize', 21, { get_auth_url: 'true', get_data_api_url: 'true' });
+    expectSucceeded(world, result);
+    expect(result.outputs.auth_url).toBe(auth.base_url);
+    expect(result.outputs.data_api_url).toBe(dataApi.url);
+    expect(result.notices).toEqual([]);
+    const comment = world.github.commentsOn(21)[0]?.body ?? '';
+    expect(comment).toContain(auth.base_url);
+    expect(result.summary).toContain(dataApi.url);
+    const shown = everywhere(world, result, 21);
+    for (const key of [auth.secret_server_key, auth.pub_client_key]) expect(shown.includes(key)).toBe(false);
+    // Not asked: no request, empty outputs.
+    const from = world.neon.api.requests.length;
+    const plain = await world.run('synchronize', 21);
+    expect(plain.outputs.auth_url).toBe('');
+    expect(world.calls(from).some((c) => c.route.endsWith('/auth') || c.route.includes('/data-api/'))).toBe(false);
+  });
+});
+
+describe('compute_units', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await World.start();
+  });
+  afterAll(() => world.stop());
+
+  it('is sent as the compute\'s autoscaling limits on create, and the comment and summary show the compute\'s size', async () => {
+    const from = world.neon.api.requests.length;
+    const result = await world.run('opened', 30, { compute_units: '0.5-2' });
+    expectSucceeded(world, result);
+    const create = world.neon.api.requests.slice(from).find((c) => c.method === 'POST' && c.route === '/projects/:project_id/branches');
+    expect((create?.body as { endpoints: unknown[] }).endpoints).toEqual([{ type: 'read_write', autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2 }]);
+    // What Neon reports for the compute is what is shown.
+    const endpoint = (await neonCall<{ endpoints: { autoscaling_limit_min_cu: number; autoscaling_limit_max_cu: number }[] }>(world, 'GET', `/branches/${result.outputs.branch_id}/endpoints`)).endpoints[0];
+    const size = endpoint?.autoscaling_limit_min_cu === endpoint?.autoscaling_limit_max_cu ? `${endpoint?.autoscaling_limit_min_cu} CU` : `${endpoint?.autoscaling_limit_min_cu}–${endpoint?.autoscaling_limit_max_cu} CU (autoscaling)`;
+    expect(world.github.commentsOn(30)[0]?.body).toContain(`| Compute | ${size} |`);
+    expect(result.summary).toContain(`| Compute | ${size} |`);
+  });
+
+  it('an anonymized branch gets it too', async () => {
+    const from = world.neon.api.requests.length;
+    const result = await world.run('opened', 31, { compute_units: '1', masking_rules: JSON.stringify([rule('email', { value: "'x'" })]) });
+    // The table does not exist in this project: the anonymization fails, but the request carried the size.
+    expect(result.code).toBe(1);
+    expectClean(world, result);
+    const create = world.neon.api.requests.slice(from).find((c) => c.route === '/projects/:project_id/branch_anonymized');
+    expect((create?.body as { branch_create: { endpoints: unknown[] } }).branch_create.endpoints).toEqual([{ type: 'read_write', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1 }]);
+  });
+
+  it.each([
+    ['masking_rules', 'not json'],
+    ['masking_rules', '{"database_name": "neondb"}'],
+    ['masking_rules', '[]'],
+    ['masking_rules', JSON.stringify([{ database_name: 'neondb', schema_name: 'public', table_name: 'people', masking_function: 'anon.fake_email()' }])],
+    ['masking_rules', JSON.stringify([{ ...EMAIL, masking_value: "'x'" }])],
+    ['masking_rules', JSON.stringify([{ ...EMAIL, masking_function: undefined }])],
+    ['compute_units', '0.3'],
+    ['compute_units', '3-1'],
+    ['compute_units', '0.25-12'],
+    ['compute_units', '8-24'],
+    ['compute_units', 'big'],
+    ['get_auth_url', 'maybe'],
+    ['get_data_api_url', 'sure'],
+  ])('bad %s = %s fails before any API call, naming the input', async (input, value) => {
+    const before = world.neon.api.requests.length;
+    const result = await world.run('opened', 32, { [input]: value });
+    expectFailedWith(world, result, new RegExp(`Input \`${input}\``));
+    expect(world.neon.api.requests.length).toBe(before);
+  });
+});
