@@ -8,12 +8,16 @@ export type ServiceUrl = { url: string } | { notEnabled: string };
 /** Any key-, secret- or token-shaped field of an answer: masked before anything could show it. */
 const SECRET_FIELD = /key|secret|token|password/i;
 
+/** The values of every field, at any depth, whose name says it holds a key, a secret, a token or a password. */
+export function secretFieldValues(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null) return [];
+  return Object.entries(data as Record<string, unknown>).flatMap(([name, value]) =>
+    typeof value === 'string' ? (SECRET_FIELD.test(name) && value ? [value] : []) : secretFieldValues(value),
+  );
+}
+
 function maskSecretFields(data: unknown): void {
-  if (typeof data !== 'object' || data === null) return;
-  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof value === 'string' && SECRET_FIELD.test(name)) log.mask(value);
-    else if (typeof value === 'object') maskSecretFields(value);
-  }
+  for (const secret of secretFieldValues(data)) log.mask(secret);
 }
 
 function urlOf(data: unknown, name: string): string | undefined {

@@ -41,6 +41,15 @@ function connectionDetails(world: World, branchName: string): string[] {
   return [...endpoints.flatMap((e) => [`127.0.0.1:${e.port}`, e.id]), ...[...branch.roles.values()].map((r) => r.password)];
 }
 
+/** Asserts that every connection URI of the branch requested since `from` was asked for after Neon finished masking it. */
+function urisFetchedOnlyOnceAnonymized(world: World, from: number, branchName: string): void {
+  const branch = [...world.neon.model.branches.values()].find((b) => b.name === branchName);
+  const completedAt = branch?.anonymization?.lastRun?.completedAt ?? Number.POSITIVE_INFINITY;
+  const uris = world.neon.api.requests.slice(from).filter((r) => r.route === '/projects/:project_id/connection_uri');
+  expect(uris.length).toBeGreaterThan(0);
+  for (const request of uris) expect(request.receivedAt).toBeGreaterThanOrEqual(completedAt);
+}
+
 describe('anonymized previews (masking_rules)', () => {
   let world: World;
   let parentDump: string;
@@ -82,6 +91,7 @@ describe('anonymized previews (masking_rules)', () => {
     const firstUri = calls.findIndex((c) => c.route === '/projects/:project_id/connection_uri');
     expect(lastStatus).toBeGreaterThan(-1);
     expect(firstUri).toBeGreaterThan(lastStatus);
+    urisFetchedOnlyOnceAnonymized(world, from, 'preview/pr-1-feature-login');
     expect(result.log).toMatch(/Waiting for the anonymization of preview\/pr-1-feature-login: (created|anonymizing)/);
 
     // The comment and the summary say so, with the number of rules.
@@ -99,6 +109,19 @@ describe('anonymized previews (masking_rules)', () => {
     expect(got.outputs.db_url).toBe(opened.outputs.db_url);
     expect(got.summary).toMatch(/Anonymized: 2 masking rules applied/);
     expect(world.calls(from).filter((c) => c.method !== 'GET')).toEqual([]);
+
+    // While Neon masks it again (someone re-ran the anonymization), get waits, then hands it out.
+    world.neon.model.delays.anonymization = 3000;
+    try {
+      await neonCall(world, 'POST', `/branches/${got.outputs.branch_id}/anonymize`);
+      const during = world.neon.api.requests.length;
+      const waited = await world.run('synchronize', 1, { command: 'get' });
+      expectSucceeded(world, waited);
+      expect(waited.log).toMatch(/Waiting for the anonymization of preview\/pr-1-feature-login: anonymizing/);
+      urisFetchedOnlyOnceAnonymized(world, during, 'preview/pr-1-feature-login');
+    } finally {
+      delete world.neon.model.delays.anonymization;
+    }
   });
 
   it('a run that times out while Neon anonymizes writes no URI, host or password anywhere; the next run waits for it and hands out masked data', async () => {
@@ -118,8 +141,10 @@ describe('anonymized previews (masking_rules)', () => {
     // The branch is still being anonymized: the next run waits for it, then hands it out.
     const state = () => [...world.neon.model.branches.values()].find((b) => b.name === 'preview/pr-2-feature-login')?.anonymization?.state;
     expect(state()).toBe('anonymizing');
+    const from = world.neon.api.requests.length;
     const resumed = await world.run('synchronize', 2, { masking_rules: RULES });
     expectSucceeded(world, resumed);
+    urisFetchedOnlyOnceAnonymized(world, from, 'preview/pr-2-feature-login');
     expect(resumed.outputs.created).toBe('false');
     expect(resumed.log).toMatch(/Waiting for the anonymization of preview\/pr-2-feature-login: anonymizing/);
     const masked = await dump(resumed.outputs.db_url ?? '');
@@ -130,15 +155,15 @@ describe('anonymized previews (masking_rules)', () => {
     // Casting an email to the int column fails, and Postgres' message quotes the email it failed on.
     const bad = JSON.stringify([EMAIL, rule('salary', { fn: 'email' })]);
     const failed = await world.run('opened', 3, { masking_rules: bad });
-    expectFailedWith(world, failed, /The anonymization of branch preview\/pr-3-feature-login failed: .*invalid input syntax for type integer: "\[value hidden\]".*Check masking_rules/);
     const shown = everywhere(world, failed, 3);
     for (const p of PEOPLE) expect([p.email, shown.includes(p.email)]).toEqual([p.email, false]);
+    expectFailedWith(world, failed, /The anonymization of branch preview\/pr-3-feature-login failed\. Neon said: Anonymization failed: invalid input syntax for type integer: "\[value hidden\]".*Check masking_rules/);
     for (const detail of connectionDetails(world, 'preview/pr-3-feature-login')) expect([detail, shown.includes(detail)]).toEqual([detail, false]);
     expect(failed.outputs.db_url).toBeUndefined();
 
     // A function that does not exist: Neon's message names it.
     const unknown = await world.run('opened', 4, { masking_rules: JSON.stringify([rule('email', { fn: 'anon.no_such_fn()' })]) });
-    expectFailedWith(world, unknown, /anonymization of branch preview\/pr-4-feature-login failed: .*anon\.no_such_fn\(\) does not exist/);
+    expectFailedWith(world, unknown, /anonymization of branch preview\/pr-4-feature-login failed\. Neon said: .*anon\.no_such_fn\(\) does not exist/);
     expect(unknown.outputs.db_url).toBeUndefined();
 
     // Fixed: the rules are replaced and the branch anonymized again, from its error state.
@@ -150,6 +175,51 @@ describe('anonymized previews (masking_rules)', () => {
     expect(world.github.commentsOn(3)[0]?.body).toMatch(/Anonymized: 2 masking rules applied, anonymized again \(masking rules changed\)/);
     const masked = await dump(fixed.outputs.db_url ?? '');
     for (const p of PEOPLE) expect(masked.includes(p.email)).toBe(false);
+  });
+
+  it('a branch a previous run left in error, or never started, is anonymized by the next run', async () => {
+    // The rule names a table the branch lacks: error. Then the table appears on the branch (as a
+    // migration of a previous job could have made it), and the same rules succeed on a re-run.
+    const contacts = JSON.stringify([{ database_name: 'neondb', schema_name: 'public', table_name: 'contacts', column_name: 'email', masking_function: 'anon.fake_email()' }]);
+    expectFailedWith(world, await world.run('opened', 8, { masking_rules: contacts }), /failed\. Neon said: .*relation "public\.contacts" does not exist/);
+    const branch = [...world.neon.model.branches.values()].find((b) => b.name === 'preview/pr-8-feature-login');
+    const admin = await world.neon.model.endpointsOf(branch?.id ?? '').find((e) => e.type === 'read_write')?.postgres?.admin('neondb');
+    if (!admin) throw new Error('no compute');
+    try {
+      await admin.query("CREATE TABLE public.contacts (id int, email text); ALTER TABLE public.contacts OWNER TO neondb_owner; INSERT INTO contacts VALUES (1, 'percival.thornbury@victim-corp.test')");
+    } finally {
+      await admin.end();
+    }
+    const from = world.neon.api.requests.length;
+    const retried = await world.run('synchronize', 8, { masking_rules: contacts });
+    expectSucceeded(world, retried);
+    expect(retried.log).toMatch(/Anonymizing branch preview\/pr-8-feature-login \(error before\)/);
+    expect(world.github.commentsOn(8)[0]?.body).toMatch(/Anonymized: 1 masking rule applied, anonymized again \(the previous attempt had failed\)/);
+    expect((await dump(retried.outputs.db_url ?? '')).includes('percival.thornbury')).toBe(false);
+    urisFetchedOnlyOnceAnonymized(world, from, 'preview/pr-8-feature-login');
+
+    // Made (by an earlier version, or by hand with our annotations) without starting the masking: started.
+    const made = await neonCall<{ branch: { id: string } }>(world, 'POST', '/branch_anonymized', {
+      branch_create: { branch: { name: 'preview/pr-9-feature-login' } },
+      masking_rules: [EMAIL],
+      start_anonymization: false,
+      annotation_value: { 'managed-by': 'neon-preview-branch-action', 'github-repository': 'acme/shop', 'github-pr': '9' },
+    });
+    const started = await world.run('synchronize', 9, { masking_rules: JSON.stringify([EMAIL]) });
+    expectSucceeded(world, started);
+    expect(started.outputs.branch_id).toBe(made.branch.id);
+    expect(started.log).toMatch(/Anonymizing branch preview\/pr-9-feature-login \((created|initialized) before\)|Waiting for the anonymization of preview\/pr-9-feature-login: created/);
+    const masked = await dump(started.outputs.db_url ?? '');
+    for (const p of PEOPLE) expect(masked.includes(p.email)).toBe(false);
+  });
+
+  it('the same PR started three times at once with masking_rules: one branch, every run hands it out only once anonymized', async () => {
+    const from = world.neon.api.requests.length;
+    const runs = await Promise.all([1, 2, 3].map(() => world.run('opened', 10, { masking_rules: RULES })));
+    for (const run of runs) expectSucceeded(world, run);
+    expect(new Set(runs.map((r) => r.outputs.branch_id)).size).toBe(1);
+    expect(runs.filter((r) => r.outputs.created === 'true')).toHaveLength(1);
+    urisFetchedOnlyOnceAnonymized(world, from, 'preview/pr-10-feature-login');
   });
 
   it('rules changed since the branch was made: replaced, and a newly ruled column is masked too', async () => {

@@ -4,6 +4,7 @@ import { InputError } from '../../src/errors.js';
 import { computeUnitsText, parseComputeUnits } from '../../src/inputs/compute-units.js';
 import { parseMaskingRules, sameMaskingRules } from '../../src/inputs/masking-rules.js';
 import { safeStatusMessage } from '../../src/neon/anonymization-message.js';
+import { secretFieldValues } from '../../src/neon/service-urls.js';
 import { factRows, statusText } from '../../src/report/comment-body.js';
 import type { Report } from '../../src/report/report.js';
 
@@ -148,5 +149,20 @@ describe('comment and summary rows', () => {
   });
   it('a reset anonymized branch says it was created again', () => {
     expect(statusText({ ...report, reuse: 'recreated' })).toMatch(/^Reset: created again from its parent and anonymized/);
+  });
+});
+
+describe("Neon Auth's answer", () => {
+  it('every key-, secret- or token-shaped field is found (to be masked), at any depth; URLs are not', () => {
+    const answer = {
+      auth_provider: 'stack',
+      base_url: 'https://ep-x.neonauth.example/neondb/auth',
+      jwks_url: 'https://ep-x.neonauth.example/neondb/auth/.well-known/jwks.json',
+      pub_client_key: 'pck_1',
+      secret_server_key: 'ssk_2',
+      nested: { access_token: 'tok_3', list: [{ api_key: 'napi_4' }], password: 'pw_5' },
+    };
+    expect(secretFieldValues(answer).sort()).toEqual(['napi_4', 'pck_1', 'pw_5', 'ssk_2', 'tok_3']);
+    expect(secretFieldValues(null)).toEqual([]);
   });
 });
