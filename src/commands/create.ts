@@ -113,22 +113,13 @@ export async function create(ctx: RunContext): Promise<Report> {
   let reuse: Report['reuse'];
   if (!made && anonymized && isOurs(found) && inputs.resetOnPush && event.action === 'synchronize') {
     // Neon refuses to restore an anonymized branch: the reset is a new branch from the parent, masked again.
-    const recreated = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes));
+    ({ made, found, anonymized } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
     reuse = 'recreated';
-    if (recreated.kind === 'created') {
-      made = recreated.result;
-      found = recreated.found;
-      anonymized = undefined;
-    } else {
-      if (recreated.choice.kind !== 'ours') throw new ActionError(t`Branch ${found.branch.name} could not be created again after its reset. Re-run the job.`);
-      found = recreated.choice.found;
-      anonymized = await reusedAnonymization(ctx, found);
-    }
   }
   const { branch } = found;
   let expiresAt = made ? (made.branch.expires_at ?? undefined) : (branch.expires_at ?? undefined);
   const operations: Operation[] = made ? [...made.operations] : [];
-  if (!made) {
+  if (!made && reuse !== 'recreated') {
     const reused = found;
     await log.group(t`Reuse branch ${branch.name}`, async () => {
       if (!isOurs(reused)) {
@@ -148,7 +139,7 @@ export async function create(ctx: RunContext): Promise<Report> {
         }
         log.info(expiresAt ? t`Expiry refreshed to ${expiresAt}` : t`Expiry cleared: the branch no longer expires`);
       }
-      if (inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id) {
+      if (inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id && !anonymized) {
         operations.push(...(await api.restoreBranch(branch.id, branch.parent_id)));
         reuse = 'reset';
         log.info(t`Resetting ${branch.name} to the latest state of its parent ${branch.parent_id}`);
@@ -205,10 +196,18 @@ export async function create(ctx: RunContext): Promise<Report> {
  * deleted and created again from the parent, under the same name, with the rules of masking_rules
  * (or, without it, the rules the branch had), anonymized before anything is handed out.
  */
-async function recreateAnonymized(ctx: RunContext, found: FoundBranch, notes: Text[]): Promise<Made> {
+async function recreateAnonymized(
+  ctx: RunContext,
+  found: FoundBranch,
+  notes: Text[],
+): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus }> {
   const rules = ctx.inputs.maskingRules ?? (await new AnonymizationApi(ctx.api).rules(found.branch.id));
   if (rules.length === 0) throw new ActionError(t`Branch ${found.branch.name} is an anonymized branch without masking rules, so it is not created again unmasked. Set masking_rules.`);
   log.info(t`Neon cannot restore an anonymized branch: deleting ${found.branch.name} (${found.branch.id}) and creating it again from its parent, anonymized with ${rules.length} masking rule(s)`);
   await deleteOne(ctx, found);
-  return createNew(ctx, found.branch.name, notes, rules);
+  const result = await createNew(ctx, found.branch.name, notes, rules);
+  if (result.kind === 'created') return { made: result.result, found: result.found };
+  // Another run made it again first: that one is used, once it is anonymized.
+  if (result.choice.kind !== 'ours') throw new ActionError(t`Branch ${found.branch.name} could not be created again after its reset. Re-run the job.`);
+  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found) };
 }
