@@ -4,11 +4,9 @@ import { eventInfoFrom } from './github/event.js';
 import { readEvent } from './github/event-payload.js';
 import { parseInputs } from './inputs/inputs.js';
 import { runCommand } from './run.js';
-import { keepWasmOnBaselineTier } from './wasm-tiering.js';
 
 /** The entrypoint: mask the key, read the inputs, run the command, turn failures into one line. */
 async function main(): Promise<void> {
-  keepWasmOnBaselineTier();
   // Masked before anything else is written, so no later line can show it.
   for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) if (secret) core.setSecret(secret);
   try {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici/index.js';
+import undici from '../undici-on-first-use/index.js';
 import { ActionError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
@@ -56,8 +57,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The one HTTP client for the Neon API: Bearer auth, bounded retries, one debug line a request. */
 export class NeonHttp {
   private readonly dispatcher: Dispatcher = proxyConfigured()
-    ? new EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
-    : new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
+    ? new undici.EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
+    : new undici.Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
   private readonly policy: RetryPolicy;
   /** Requests sent, for the summary and the budgets. */
   calls = 0;
@@ -79,7 +80,7 @@ export class NeonHttp {
       let retryAfter: string | undefined;
       try {
         this.calls++;
-        const response = await request(url, {
+        const response = await undici.request(url, {
           method,
           dispatcher: this.dispatcher,
           headers: {
