@@ -82,12 +82,13 @@ export interface RunResult {
 }
 
 /** A pull request event payload, as GitHub sends it (the fields the action reads). */
-export function prEvent(action: string, number: number, options: { head?: string; fork?: boolean } = {}) {
-  const repository = { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } };
+export function prEvent(action: string, number: number, options: { head?: string; fork?: boolean; repository?: string } = {}) {
+  const [owner = 'acme', name = 'shop'] = (options.repository ?? 'acme/shop').split('/');
+  const repository = { full_name: `${owner}/${name}`, name, owner: { login: owner } };
   return {
     action,
     number,
-    pull_request: { number, state: action === 'closed' ? 'closed' : 'open', head: { ref: options.head ?? 'feature/login', repo: { full_name: options.fork ? 'stranger/shop' : 'acme/shop' } } },
+    pull_request: { number, state: action === 'closed' ? 'closed' : 'open', head: { ref: options.head ?? 'feature/login', repo: { full_name: options.fork ? `stranger/${name}` : repository.full_name } } },
     repository,
   };
 }
