@@ -29,6 +29,16 @@ const TARGETS = { finishToEndMedianMs: 150, coldStartRatio: 3, peakRssMb: 80, bu
 const OPERATION_MS = { scheduling: 100, create_branch: 1000, start_compute: 1500, suspend_compute: 1000, delete_timeline: 1000, create_timeline: 1000 };
 const COMMENTS_BY_OTHERS = 60;
 
+/**
+ * Run `i` of `runs` gets operations 0.75 to 1.25 times as long as typical, spread evenly over the
+ * runs: with fixed durations every run would see an operation finish at the same point between two
+ * polls, and the time from an operation finishing to the step's end would measure that one point.
+ */
+function operationMsForRun(i: number, runs: number): Record<string, number> {
+  const factor = 0.75 + (0.5 * (i + 0.5)) / runs;
+  return Object.fromEntries(Object.entries(OPERATION_MS).map(([action, ms]) => [action, action === 'scheduling' ? ms : Math.round(ms * factor)]));
+}
+
 interface ScenarioRow {
   scenario: string;
   branches: number;
@@ -67,6 +77,7 @@ async function lifecycle(branches: number): Promise<ScenarioRow[]> {
     for (let i = 0; i < RUNS; i++) {
       const pr = 100 + i;
       github.addNoise(pr, COMMENTS_BY_OTHERS);
+      Object.assign(neon.model.delays, operationMsForRun(i, RUNS));
       samples.create?.push(await measureRun(neon, github, 'opened', pr));
       samples.reuse?.push(await measureRun(neon, github, 'synchronize', pr));
       samples.get?.push(await measureRun(neon, github, 'synchronize', pr, { command: 'get' }));
