@@ -114,12 +114,12 @@ export function actionDefaults(): Record<string, string> {
 
 /** Runs the built action the way the Actions runner does, and collects what it wrote. */
 export async function runAction(options: RunOptions): Promise<RunResult> {
+  const node = actionNode();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'action-run-'));
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
   await writeFile(files.event, JSON.stringify(options.payload ?? {}));
   await writeFile(files.output, '');
   await writeFile(files.summary, '');
-  const node = actionNode();
   const inputs = { ...actionDefaults(), github_token: 'ghs_stubtoken0000000000', ...options.inputs };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
