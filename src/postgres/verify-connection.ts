@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type PgModule from 'pg';
 import type { TLSSocket } from 'node:tls';
 import { own, t, type Text } from '../text.js';
 import {
@@ -29,6 +29,15 @@ export interface ConnectionCheckOptions {
 }
 
 const APPLICATION_NAME = 'neon-preview-branch-action';
+
+/**
+ * The Postgres client, evaluated on the first check (kept in the one bundle file): runs that check
+ * nothing (a bad input, `delete`, `diff`, `verify_connection: off`) do not pay for loading it.
+ */
+async function loadPg(): Promise<typeof PgModule> {
+  const loaded = (await import(/* webpackMode: "eager" */ 'pg')) as { default?: typeof PgModule } & typeof PgModule;
+  return loaded.default ?? loaded;
+}
 
 /**
  * Connects with the URI exactly as the step outputs it (its sslmode and channel_binding read as
@@ -70,6 +79,7 @@ async function attempt(settings: ConnectionSettings, ssl: ReturnType<typeof tlsO
   let tls = false;
   const requireBinding = settings.channelBinding === 'require';
 
+  const pg = await loadPg();
   const client = new pg.Client({
     host: settings.host,
     port: settings.port,
