@@ -4,7 +4,7 @@ import { create } from './commands/create.js';
 import { deleteBranch } from './commands/delete.js';
 import { diff } from './commands/diff.js';
 import { get } from './commands/get.js';
-import { startConnectionCheck } from './commands/verify.js';
+import { prepareCheck, startConnectionCheck } from './commands/verify.js';
 import type { RunContext } from './context.js';
 import { ActionError } from './errors.js';
 import type { EventInfo } from './github/event.js';
@@ -63,6 +63,7 @@ export async function runCommand(given: Inputs, event: EventInfo): Promise<void>
     return;
   }
   let report: Report;
+  prepareCheck(ctx);
   try {
     report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : inputs.command === 'diff' ? await diff(ctx) : await get(ctx);
   } catch (error) {

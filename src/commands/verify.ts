@@ -1,12 +1,23 @@
 import type { RunContext } from '../context.js';
 import { networkRestriction } from '../neon/network-note.js';
 import { classifyConnectionFailure } from '../postgres/connection-failure.js';
-import { verifyConnection, type ConnectionCheck } from '../postgres/verify-connection.js';
+import { prepareConnectionCheck, verifyConnection, type ConnectionCheck } from '../postgres/verify-connection.js';
 import type { ConnectionCheckOutcome } from '../report/connection-check.js';
 import type { Report } from '../report/report.js';
 
 /** The check never takes longer than this, and never runs past `timeout`. */
 export const CHECK_LIMIT_MS = 30_000;
+
+/**
+ * For a run that will check its connection (create and get, unless verify_connection is off):
+ * loads the Postgres client and Node's TLS once the run's first request is on its way, so that
+ * work overlaps the wait for Neon instead of adding to the time after the compute is ready.
+ */
+export function prepareCheck(ctx: Pick<RunContext, 'inputs'>): void {
+  const { command, verifyConnection } = ctx.inputs;
+  if (verifyConnection === 'off' || (command !== 'create' && command !== 'get')) return;
+  setImmediate(() => void prepareConnectionCheck());
+}
 
 /**
  * Starts the connection check with the URI the step outputs (`db_url`): connect as the runner

@@ -1,5 +1,5 @@
 import type PgModule from 'pg';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { own, t, type Text } from '../text.js';
 import {
   classifyConnectionFailure,
@@ -34,9 +34,31 @@ const APPLICATION_NAME = 'neon-preview-branch-action';
  * The Postgres client, evaluated on the first check (kept in the one bundle file): runs that check
  * nothing (a bad input, `delete`, `diff`, `verify_connection: off`) do not pay for loading it.
  */
-async function loadPg(): Promise<typeof PgModule> {
-  const loaded = (await import(/* webpackMode: "eager" */ 'pg')) as { default?: typeof PgModule } & typeof PgModule;
-  return loaded.default ?? loaded;
+function loadPg(): Promise<typeof PgModule> {
+  pgModule ??= import(/* webpackMode: "eager" */ 'pg').then((loaded: { default?: typeof PgModule } & typeof PgModule) => loaded.default ?? loaded);
+  return pgModule;
+}
+let pgModule: Promise<typeof PgModule> | undefined;
+
+/**
+ * Does ahead of time what a first connection in a fresh process pays for: evaluating the pg
+ * client, setting up Node's TLS (its module and certificate store) and Web Crypto (which SCRAM
+ * uses). Call it while the run
+ * waits on the network, so the check itself is a connection and a query. Never throws.
+ */
+export async function prepareConnectionCheck(): Promise<void> {
+  try {
+    await loadPg();
+    createSecureContext({});
+    // SCRAM in pg runs on Web Crypto, whose first use loads its own modules.
+    const subtle = globalThis.crypto.subtle;
+    const key = await subtle.importKey('raw', new Uint8Array(8), 'PBKDF2', false, ['deriveBits']);
+    await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 1 }, key, 256);
+    const hmac = await subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    await subtle.sign('HMAC', hmac, new Uint8Array(1));
+  } catch {
+    // The check itself will say what is wrong.
+  }
 }
 
 /**
