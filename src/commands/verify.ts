@@ -4,6 +4,7 @@ import { classifyConnectionFailure } from '../postgres/connection-failure.js';
 import { prepareConnectionCheck, verifyConnection, type ConnectionCheck } from '../postgres/verify-connection.js';
 import type { ConnectionCheckOutcome } from '../report/connection-check.js';
 import type { Report } from '../report/report.js';
+import { scrub, t } from '../text.js';
 
 /** The check never takes longer than this, and never runs past `timeout`. */
 export const CHECK_LIMIT_MS = 30_000;
@@ -29,7 +30,13 @@ export function prepareCheck(ctx: Pick<RunContext, 'inputs'>): void {
 export function startConnectionCheck(ctx: RunContext, report: Report): Promise<ConnectionCheckOutcome> | undefined {
   if (!report.connection) return undefined;
   if (ctx.inputs.verifyConnection === 'off') return Promise.resolve({ state: 'off' });
-  return check(ctx, report.connection.dbUrl, report.network);
+  // It never rejects: a bug in it is a failed check, not a crash while other work is under way.
+  return check(ctx, report.connection.dbUrl, report.network).catch((error: unknown) => ({
+    state: 'failed' as const,
+    ms: 0,
+    cause: 'other' as const,
+    text: t`The connection check failed: ${scrub(error instanceof Error ? error.message : String(error))}.`,
+  }));
 }
 
 async function check(ctx: RunContext, uri: string, network: Report['network']): Promise<ConnectionCheckOutcome> {
