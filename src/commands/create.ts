@@ -2,7 +2,7 @@ import type { RunContext } from '../context.js';
 import { ActionError } from '../errors.js';
 import * as log from '../log.js';
 import { missingText, type Branch, type CreatedBranch, type Endpoint, type FoundBranch, type Operation } from '../neon/api.js';
-import { privateNetworkNote } from '../neon/network-note.js';
+import { networkFinding, type NetworkFinding } from '../neon/network-note.js';
 import { assertNotPrecious, branchAnnotation, isOurs } from '../neon/ownership.js';
 import { choosePreviewBranch, type Choice } from '../neon/preview-branch.js';
 import { consoleUrl, type Report } from '../report/report.js';
@@ -33,7 +33,7 @@ function takenError(ctx: RunContext, heldBy: string): ActionError {
   );
 }
 
-type Made = { kind: 'created'; result: CreatedBranch; found: FoundBranch } | { kind: 'exists'; choice: Choice };
+type Made = ({ kind: 'created'; result: CreatedBranch; found: FoundBranch } | { kind: 'exists'; choice: Choice }) & { network: NetworkFinding };
 
 /**
  * Creates the branch (after checking its parent has the database and role), or, when Neon answers
@@ -44,8 +44,8 @@ async function createNew(ctx: RunContext, name: string, notes: Text[]): Promise<
   const { inputs, event, api } = ctx;
   const [parent, project] = await Promise.all([parentBranch(ctx), api.getProject()]);
   await checkDatabaseAndRole(ctx, parent);
-  const note = privateNetworkNote(project);
-  if (note) notes.push(note);
+  const network = networkFinding(project);
+  if (network.note) notes.push(network.note);
   const annotation = branchAnnotation(event);
   let tryName = name;
   for (let attempt = 1; ; attempt++) {
@@ -60,7 +60,7 @@ async function createNew(ctx: RunContext, name: string, notes: Text[]): Promise<
     if (result) {
       if (result.branch.name !== tryName) throw new ActionError(t`Neon created a branch named ${result.branch.name}, not ${tryName}; refusing to use it.`);
       log.info(t`Created branch ${result.branch.id}`);
-      return { kind: 'created', result, found: { branch: result.branch, annotation } };
+      return { kind: 'created', result, found: { branch: result.branch, annotation }, network };
     }
     log.info(t`Branch ${tryName} already exists (another run made it): looking again`);
     const choice = choosePreviewBranch(await api.searchBranches(ctx.target.search), ctx.target);
@@ -69,7 +69,7 @@ async function createNew(ctx: RunContext, name: string, notes: Text[]): Promise<
       continue;
     }
     if (choice.kind === 'none') throw new ActionError(t`Neon said branch ${tryName} exists (409) but no such branch was found. Re-run the job.`);
-    return { kind: 'exists', choice };
+    return { kind: 'exists', choice, network };
   }
 }
 
@@ -80,11 +80,13 @@ export async function create(ctx: RunContext): Promise<Report> {
   let choice = await lookUp(ctx);
   let made: CreatedBranch | undefined;
   let found: FoundBranch | undefined;
+  let network: NetworkFinding | undefined;
 
   if (choice.kind === 'taken') throw takenError(ctx, choice.heldBy);
   if (choice.kind === 'none') {
     const name = choice.createAs;
     const result = await log.group(t`Create branch ${name}`, () => createNew(ctx, name, notes));
+    network = result.network;
     if (result.kind === 'created') {
       made = result.result;
       found = result.found;
@@ -149,5 +151,6 @@ export async function create(ctx: RunContext): Promise<Report> {
     connection,
     notes,
     found,
+    network,
   };
 }

@@ -9,6 +9,9 @@ export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as cons
 export type SslMode = (typeof SSL_MODES)[number];
 export const BRANCH_TYPES = ['default', 'schema-only'] as const;
 export type BranchType = (typeof BRANCH_TYPES)[number];
+export const VERIFY_MODES = ['warn', 'require', 'off'] as const;
+/** `verify_connection`: what a failed connection check does (see src/commands/verify.ts). */
+export type VerifyMode = (typeof VERIFY_MODES)[number];
 
 /** Every setting the action runs with, validated and with defaults and derived values applied. */
 export interface Inputs {
@@ -21,6 +24,8 @@ export interface Inputs {
   branchNameGiven: boolean;
   parentBranch?: string;
   database: string;
+  /** True when `database` was set: `command: diff` then compares that database only, else every database of the branch. */
+  databaseGiven: boolean;
   role: string;
   ssl: SslMode;
   suspendTimeout?: number;
@@ -32,6 +37,8 @@ export interface Inputs {
   timeoutMs: number;
   resetOnPush: boolean;
   dryRun: boolean;
+  verifyConnection: VerifyMode;
+  failOnDestructive: boolean;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -100,6 +107,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
   if (!expiry.ok) throw new InputError(expiry.input, t`${expiry.problem}`);
 
   const suspend = read('suspend_timeout').trim();
+  const database = read('database').trim();
   return {
     command,
     apiKey,
@@ -108,7 +116,8 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     branchName,
     branchNameGiven: Boolean(given),
     parentBranch: read('parent_branch').trim() || undefined,
-    database: read('database').trim() || 'neondb',
+    database: database || 'neondb',
+    databaseGiven: Boolean(database),
     role: read('role').trim() || 'neondb_owner',
     ssl: oneOf('ssl', read('ssl') || 'require', SSL_MODES),
     suspendTimeout: suspend ? integer('suspend_timeout', suspend, -1, 604800, 'seconds') : undefined,
@@ -119,5 +128,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     timeoutMs: integer('timeout', read('timeout') || '300', 1, 3600, 'seconds') * 1000,
     resetOnPush: bool('reset_on_push', read('reset_on_push') || 'false'),
     dryRun: bool('dry_run', read('dry_run') || 'false'),
+    verifyConnection: oneOf('verify_connection', read('verify_connection') || 'warn', VERIFY_MODES),
+    failOnDestructive: bool('fail_on_destructive', read('fail_on_destructive') || 'false'),
   };
 }

@@ -1,4 +1,5 @@
 import { t, type Text } from '../text.js';
+import { connectionCell } from './connection-check.js';
 import { codeSpan, link, markdown } from './markdown.js';
 import type { Report } from './report.js';
 
@@ -13,6 +14,7 @@ export function statusText(report: Report): string {
     return report.deleted ? 'Deleted (the pull request is closed)' : 'Already deleted';
   }
   if (report.command === 'get') return 'Looked up';
+  if (report.command === 'diff') return 'Schema compared with its parent';
   if (report.created) return 'Created';
   if (report.reuse === 'as it is') return 'Reused as it is (not made by this action)';
   if (report.reuse === 'reset') return 'Reused, reset to its parent';
@@ -30,6 +32,7 @@ export function factRows(report: Report): [string, string][] {
   if (report.connection) {
     rows.push(['Host', codeSpan(report.connection.dbHost, 'table')], ['Pooled host', codeSpan(report.connection.dbHostPooled, 'table')]);
   }
+  if (report.connectionCheck) rows.push(['Connection', connectionCell(report.connectionCheck)]);
   if (report.command !== 'delete') rows.push(['Expires', report.expiresAt ? codeSpan(report.expiresAt, 'table') : 'never']);
   return rows;
 }
@@ -50,7 +53,7 @@ export function commentBody(report: Report, run: { sha?: string; runUrl?: string
     '',
     ...noteBlocks(report.notes),
   ];
-  if (report.command !== 'delete') lines.push('Connection details are in the masked step outputs `db_url` and `db_url_pooled`.', '');
+  if (report.connection) lines.push('Connection details are in the masked step outputs `db_url` and `db_url_pooled`.', '');
   const sha = run.sha ? t` for ${run.sha.slice(0, 7)}` : t``;
   const by = run.runUrl ? link('this run', run.runUrl) : 'the workflow';
   lines.push(`<sub>Updated by ${by}${markdown(sha)}.</sub>`);
