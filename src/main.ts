@@ -5,11 +5,9 @@ import { readEvent } from './github/event-payload.js';
 import { parseInputs } from './inputs/inputs.js';
 import * as log from './log.js';
 import { runCommand } from './run.js';
-import { keepWasmOnBaselineTier } from './wasm-tiering.js';
 
 /** The entrypoint: mask the key, read the inputs, run the command, turn any failure into one line. */
 async function main(): Promise<void> {
-  keepWasmOnBaselineTier();
   // Masked before anything else is written, so no later line can show it.
   for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) log.mask(secret);
   try {

@@ -2,12 +2,13 @@ import { cleanup } from './commands/cleanup.js';
 import { deleteIfClosedMeanwhile, explainIfClosedMeanwhile } from './commands/closed-meanwhile.js';
 import { create } from './commands/create.js';
 import { deleteBranch } from './commands/delete.js';
+import { diff } from './commands/diff.js';
 import { get } from './commands/get.js';
+import { prepareCheck, startConnectionCheck } from './commands/verify.js';
 import type { RunContext } from './context.js';
 import { ActionError } from './errors.js';
 import type { EventInfo } from './github/event.js';
 import { GitHub } from './github/github.js';
-import { writeStickyComment } from './github/sticky-comment.js';
 import { defaultBranchName } from './inputs/branch-name.js';
 import type { Inputs } from './inputs/inputs.js';
 import * as log from './log.js';
@@ -16,10 +17,10 @@ import { Deadline } from './neon/deadline.js';
 import { NeonHttp } from './neon/http.js';
 import { previewTarget } from './neon/preview-branch.js';
 import { Waiter } from './neon/wait.js';
-import { commentBody, commentMarker } from './report/comment-body.js';
-import { writeCleanupOutputs, writeOutputs } from './report/outputs.js';
+import { writeCleanupOutputs } from './report/outputs.js';
+import { publish } from './report/publish.js';
 import type { Report } from './report/report.js';
-import { writeCleanupSummary, writeSummary } from './report/summary.js';
+import { writeCleanupSummary } from './report/summary.js';
 import { t } from './text.js';
 
 function contextFor(inputs: Inputs, event: EventInfo, github: GitHub | undefined): RunContext {
@@ -62,26 +63,18 @@ export async function runCommand(given: Inputs, event: EventInfo): Promise<void>
     return;
   }
   let report: Report;
+  prepareCheck(ctx);
   try {
-    report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : await get(ctx);
+    report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : inputs.command === 'diff' ? await diff(ctx) : await get(ctx);
   } catch (error) {
     throw inputs.command === 'create' ? await explainIfClosedMeanwhile(ctx, error) : error;
   }
+  // The connection check starts the moment the URI is known, and runs while the rest goes on.
+  const check = startConnectionCheck(ctx, report);
   if (report.command === 'create') report = (await deleteIfClosedMeanwhile(ctx, report)) ?? report;
-  writeOutputs(report);
-  for (const note of report.notes) log.warning(note);
-  await writeSummary(report);
-  if (inputs.comment && event.prNumber !== undefined && inputs.command !== 'get') {
-    if (!github) {
-      log.warning(t`github_token is empty, so the PR comment was skipped. The branch itself is ready; see the job summary.`);
-    } else {
-      const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
-      const body = commentBody(report, { sha: process.env.GITHUB_SHA, runUrl });
-      await log.group(t`Comment on the pull request`, () => writeStickyComment(github, { number: event.prNumber as number }, commentMarker(inputs.projectId), body));
-    }
-  }
-  log.info(t`Done in ${ctx.api.http.calls} Neon API call(s).`);
+  await publish(ctx, report, report.connection ? check : undefined);
   if (report.closedMeanwhile) {
+    await check;
     throw new ActionError(t`Pull request #${event.prNumber ?? 0} was closed while this run was creating its branch, so the branch was deleted again: there is no database for the steps after this one.`);
   }
 }

@@ -2,7 +2,7 @@ import type { RunContext } from '../context.js';
 import { ActionError } from '../errors.js';
 import * as log from '../log.js';
 import { missingText, type Branch, type CreatedBranch, type Endpoint, type FoundBranch, type Operation } from '../neon/api.js';
-import { privateNetworkNote } from '../neon/network-note.js';
+import { networkFinding, type NetworkFinding } from '../neon/network-note.js';
 import { assertNotPrecious, branchAnnotation, isOurs } from '../neon/ownership.js';
 import { choosePreviewBranch, type Choice } from '../neon/preview-branch.js';
 import { consoleUrl, type Report } from '../report/report.js';
@@ -39,7 +39,7 @@ function takenError(ctx: RunContext, heldBy: string): ActionError {
   );
 }
 
-type Made = { kind: 'created'; result: CreatedBranch; found: FoundBranch } | { kind: 'exists'; choice: Choice };
+type Made = ({ kind: 'created'; result: CreatedBranch; found: FoundBranch } | { kind: 'exists'; choice: Choice }) & { network: NetworkFinding };
 
 /**
  * Creates the branch (after checking its parent has the database and role), or, when Neon answers
@@ -50,8 +50,8 @@ async function createNew(ctx: RunContext, name: string, notes: Text[], rules: Ma
   const { inputs, event, api } = ctx;
   const [parent, project] = await Promise.all([parentBranch(ctx), api.getProject()]);
   await checkDatabaseAndRole(ctx, parent);
-  const note = privateNetworkNote(project);
-  if (note) notes.push(note);
+  const network = networkFinding(project);
+  if (network.note) notes.push(network.note);
   const annotation = branchAnnotation(event);
   let tryName = name;
   for (let attempt = 1; ; attempt++) {
@@ -69,7 +69,7 @@ async function createNew(ctx: RunContext, name: string, notes: Text[], rules: Ma
     if (result) {
       if (result.branch.name !== tryName) throw new ActionError(t`Neon created a branch named ${result.branch.name}, not ${tryName}; refusing to use it.`);
       log.info(rules ? t`Created anonymized branch ${result.branch.id} with ${rules.length} masking rule(s); anonymizing` : t`Created branch ${result.branch.id}`);
-      return { kind: 'created', result, found: { branch: result.branch, annotation } };
+      return { kind: 'created', result, found: { branch: result.branch, annotation }, network };
     }
     log.info(t`Branch ${tryName} already exists (another run made it): looking again`);
     const choice = choosePreviewBranch(await api.searchBranches(ctx.target.search), ctx.target);
@@ -78,7 +78,7 @@ async function createNew(ctx: RunContext, name: string, notes: Text[], rules: Ma
       continue;
     }
     if (choice.kind === 'none') throw new ActionError(t`Neon said branch ${tryName} exists (409) but no such branch was found. Re-run the job.`);
-    return { kind: 'exists', choice };
+    return { kind: 'exists', choice, network };
   }
 }
 
@@ -89,11 +89,13 @@ export async function create(ctx: RunContext): Promise<Report> {
   let choice = await lookUp(ctx);
   let made: CreatedBranch | undefined;
   let found: FoundBranch | undefined;
+  let network: NetworkFinding | undefined;
 
   if (choice.kind === 'taken') throw takenError(ctx, choice.heldBy);
   if (choice.kind === 'none') {
     const name = choice.createAs;
     const result = await log.group(t`Create branch ${name}`, () => createNew(ctx, name, notes));
+    network = result.network;
     if (result.kind === 'created') {
       made = result.result;
       found = result.found;
@@ -113,7 +115,7 @@ export async function create(ctx: RunContext): Promise<Report> {
   let reuse: Report['reuse'];
   if (!made && anonymized && isOurs(found) && inputs.resetOnPush && event.action === 'synchronize') {
     // Neon refuses to restore an anonymized branch: the reset is a new branch from the parent, masked again.
-    ({ made, found, anonymized } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
+    ({ made, found, anonymized, network } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
     reuse = 'recreated';
   }
   const { branch } = found;
@@ -187,6 +189,7 @@ export async function create(ctx: RunContext): Promise<Report> {
     ...services,
     notes,
     found,
+    network,
   };
 }
 
@@ -200,14 +203,14 @@ async function recreateAnonymized(
   ctx: RunContext,
   found: FoundBranch,
   notes: Text[],
-): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus }> {
+): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus; network: NetworkFinding }> {
   const rules = ctx.inputs.maskingRules ?? (await new AnonymizationApi(ctx.api).rules(found.branch.id));
   if (rules.length === 0) throw new ActionError(t`Branch ${found.branch.name} is an anonymized branch without masking rules, so it is not created again unmasked. Set masking_rules.`);
   log.info(t`Neon cannot restore an anonymized branch: deleting ${found.branch.name} (${found.branch.id}) and creating it again from its parent, anonymized with ${rules.length} masking rule(s)`);
   await deleteOne(ctx, found);
   const result = await createNew(ctx, found.branch.name, notes, rules);
-  if (result.kind === 'created') return { made: result.result, found: result.found };
+  if (result.kind === 'created') return { made: result.result, found: result.found, network: result.network };
   // Another run made it again first: that one is used, once it is anonymized.
   if (result.choice.kind !== 'ours') throw new ActionError(t`Branch ${found.branch.name} could not be created again after its reset. Re-run the job.`);
-  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found) };
+  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found), network: result.network };
 }

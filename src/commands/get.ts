@@ -1,27 +1,18 @@
 import type { RunContext } from '../context.js';
-import { ActionError } from '../errors.js';
 import * as log from '../log.js';
-import { privateNetworkNote } from '../neon/network-note.js';
+import { networkFinding } from '../neon/network-note.js';
 import { assertNotPrecious } from '../neon/ownership.js';
 import { consoleUrl, type Report } from '../report/report.js';
 import { t } from '../text.js';
 import { ensureAnonymized, reusedAnonymization } from './anonymize.js';
 import { computeSize, fetchConnection, readyCompute } from './compute.js';
-import { lookUp } from './lookup.js';
+import { existingBranch } from './lookup.js';
 import { serviceUrls } from './service-urls.js';
 
 /** Re-derives the outputs of this PR's existing branch (for a later job); creates nothing. */
 export async function get(ctx: RunContext): Promise<Report> {
   const { inputs, api } = ctx;
-  const choice = await lookUp(ctx);
-  if (choice.kind === 'taken' || (choice.kind === 'none' && choice.heldBy)) {
-    const heldBy = choice.heldBy ?? 'another repository';
-    throw new ActionError(t`Branch ${inputs.branchName} belongs to ${heldBy}, not to ${ctx.target.repository}, and ${ctx.target.repository} has no branch of its own in project ${inputs.projectId}. Run the action with command create first.`);
-  }
-  if (choice.kind === 'none') {
-    throw new ActionError(t`No branch named ${inputs.branchName} in project ${inputs.projectId}. Run the action with command create first (for example in an earlier job), or check branch_name.`);
-  }
-  const { found } = choice;
+  const found = await existingBranch(ctx);
   assertNotPrecious(found, inputs.parentBranch, 'output the connection of');
   const anonymized = await reusedAnonymization(ctx, found);
   const [project, endpoint] = await log.group(t`Wait for the compute`, () => Promise.all([api.getProject(), readyCompute(ctx, found.branch, false)]));
@@ -31,7 +22,7 @@ export async function get(ctx: RunContext): Promise<Report> {
     : undefined;
   const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, found.branch, endpoint), serviceUrls(ctx, found.branch)]));
   const compute = computeSize(endpoint);
-  const note = privateNetworkNote(project);
+  const network = networkFinding(project);
   return {
     command: 'get',
     projectId: inputs.projectId,
@@ -44,6 +35,7 @@ export async function get(ctx: RunContext): Promise<Report> {
     ...(anonymization ? { anonymization } : {}),
     ...(compute ? { compute } : {}),
     ...services,
-    notes: note ? [note] : [],
+    notes: network.note ? [network.note] : [],
+    network,
   };
 }

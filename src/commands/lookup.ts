@@ -1,5 +1,7 @@
 import type { RunContext } from '../context.js';
+import { ActionError } from '../errors.js';
 import * as log from '../log.js';
+import type { FoundBranch } from '../neon/api.js';
 import { choosePreviewBranch, type Choice } from '../neon/preview-branch.js';
 import { t } from '../text.js';
 
@@ -13,4 +15,21 @@ export async function lookUp(ctx: RunContext): Promise<Choice> {
     if ('heldBy' in choice && choice.heldBy) log.info(t`Branch ${ctx.target.name} belongs to ${choice.heldBy}, not to ${ctx.target.repository}: it is left alone`);
     return choice;
   });
+}
+
+/**
+ * The PR's existing branch, for the commands that create nothing (`get`, `diff`): found exactly as
+ * `create` would find it; none (or only another repository's) is one error saying to run `create`.
+ */
+export async function existingBranch(ctx: RunContext): Promise<FoundBranch> {
+  const { inputs } = ctx;
+  const choice = await lookUp(ctx);
+  if (choice.kind === 'taken' || (choice.kind === 'none' && choice.heldBy)) {
+    const heldBy = choice.heldBy ?? 'another repository';
+    throw new ActionError(t`Branch ${inputs.branchName} belongs to ${heldBy}, not to ${ctx.target.repository}, and ${ctx.target.repository} has no branch of its own in project ${inputs.projectId}. Run the action with command create first.`);
+  }
+  if (choice.kind === 'none') {
+    throw new ActionError(t`No branch named ${inputs.branchName} in project ${inputs.projectId}. Run the action with command create first (for example in an earlier job), or check branch_name.`);
+  }
+  return choice.found;
 }

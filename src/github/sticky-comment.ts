@@ -23,35 +23,62 @@ export function writtenBy(comment: CommentAuthor, login: string): boolean {
   return comment.user?.type === 'Bot' && author === `${wanted.replace(/\[bot\]$/, '')}[bot]`;
 }
 
-/** Ids of our comments (the marker, written by `login`), oldest first, from every page of the PR's comments (or up to the first, if `all` is false). */
-async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, login: string, all: boolean): Promise<number[]> {
+/** One of our comments: its id and its body as it is now. */
+export interface OurComment {
+  id: number;
+  body: string;
+}
+
+/** Our comments (the marker, written by `login`), oldest first, from every page of the PR's comments (or up to the first page with one, if `all` is false). */
+async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, login: string, all: boolean): Promise<OurComment[]> {
   return github.request(t`reading the comments of pull request #${pr.number}`, async (octokit) => {
-    const ids: number[] = [];
+    const found: OurComment[] = [];
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: github.owner, repo: github.repo, issue_number: pr.number, per_page: 100 });
     for await (const page of pages) {
-      ids.push(...page.data.filter((c) => c.body?.includes(marker) && writtenBy(c, login)).map((c) => c.id));
-      if (ids.length && !all) break;
+      found.push(...page.data.filter((c) => c.body?.includes(marker) && writtenBy(c, login)).map((c) => ({ id: c.id, body: c.body ?? '' })));
+      if (found.length && !all) break;
     }
-    return ids.sort((a, b) => a - b);
+    return found.sort((a, b) => a.id - b.id);
   });
 }
 
-async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: string): Promise<'created' | 'updated'> {
-  const login = await github.identity();
+/** What looking for our comment found: it (or nothing) and who we are, or the failure, kept for when the comment is written. */
+export type CommentLookup = Promise<{ login: string; comment?: OurComment } | { error: unknown }>;
+
+/**
+ * Starts looking for this PR's comment: who the token is, then the PR's comments. It never
+ * rejects, so it can run while other work does (the connection check); `writeStickyComment`
+ * takes its answer.
+ */
+export function lookUpStickyComment(github: GitHub, pr: PullRequestRef, marker: string): CommentLookup {
+  return (async () => {
+    const login = await github.identity();
+    const [comment] = await findOurs(github, pr, marker, login, false);
+    return { login, comment };
+  })().catch((error: unknown) => ({ error }));
+}
+
+/** The new body, or how to make it from the comment's current body (undefined when there is none yet). */
+export type CommentBody = string | ((current: string | undefined) => string);
+
+async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup: CommentLookup): Promise<'created' | 'updated'> {
+  const found = await lookup;
+  if ('error' in found) throw found.error;
+  const { login, comment } = found;
+  const render = typeof body === 'string' ? () => body : body;
   const { owner, repo } = github;
-  const [id] = await findOurs(github, pr, marker, login, false);
-  if (id !== undefined) {
-    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
+  if (comment) {
+    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body: render(comment.body) }));
     return 'updated';
   }
-  const created = await github.request(t`commenting on pull request #${pr.number}`, (o) => o.rest.issues.createComment({ owner, repo, issue_number: pr.number, body }));
+  const created = await github.request(t`commenting on pull request #${pr.number}`, (o) => o.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: render(undefined) }));
   // Runs started together may each have created one: the oldest of ours stays, this run's goes.
   // The new comment's author is GitHub's own word for who the token is.
   const ours = await findOurs(github, pr, marker, created.data.user?.login ?? login, true);
   const oldest = ours[0];
-  if (oldest !== undefined && oldest !== created.data.id) {
+  if (oldest !== undefined && oldest.id !== created.data.id) {
     await github.request(t`removing a duplicate comment on pull request #${pr.number}`, (o) => o.rest.issues.deleteComment({ owner, repo, comment_id: created.data.id }));
-    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: oldest, body }));
+    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body: render(oldest.body) }));
     return 'updated';
   }
   return 'created';
@@ -59,12 +86,13 @@ async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: 
 
 /**
  * Writes the one sticky comment of this PR: found again by its marker among the comments of the
- * account the token acts as, never anyone else's. The branch is ready whatever GitHub says, so a
- * refused or failing comment is a warning, never a failed step.
+ * account the token acts as, never anyone else's. `lookup`, when given, is a search started
+ * earlier (`lookUpStickyComment`). The branch is ready whatever GitHub says, so a refused or
+ * failing comment is a warning, never a failed step.
  */
-export async function writeStickyComment(github: GitHub, pr: PullRequestRef, marker: string, body: string): Promise<void> {
+export async function writeStickyComment(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup?: CommentLookup): Promise<void> {
   try {
-    const done = await upsert(github, pr, marker, body);
+    const done = await upsert(github, pr, marker, body, lookup ?? lookUpStickyComment(github, pr, marker));
     log.info(t`PR #${pr.number}: comment ${done}`);
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;

@@ -1,5 +1,5 @@
-export type Command = 'create' | 'delete' | 'get' | 'cleanup';
-export const COMMAND_INPUTS = ['auto', 'create', 'delete', 'get', 'cleanup'] as const;
+export type Command = 'create' | 'delete' | 'get' | 'cleanup' | 'diff';
+export const COMMAND_INPUTS = ['auto', 'create', 'delete', 'get', 'cleanup', 'diff'] as const;
 export type CommandInput = (typeof COMMAND_INPUTS)[number];
 
 /**

@@ -11,6 +11,9 @@ export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as cons
 export type SslMode = (typeof SSL_MODES)[number];
 export const BRANCH_TYPES = ['default', 'schema-only'] as const;
 export type BranchType = (typeof BRANCH_TYPES)[number];
+export const VERIFY_MODES = ['warn', 'require', 'off'] as const;
+/** `verify_connection`: what a failed connection check does (see src/commands/verify.ts). */
+export type VerifyMode = (typeof VERIFY_MODES)[number];
 
 /** Every setting the action runs with, validated and with defaults and derived values applied. */
 export interface Inputs {
@@ -23,6 +26,8 @@ export interface Inputs {
   branchNameGiven: boolean;
   parentBranch?: string;
   database: string;
+  /** True when `database` was set: `command: diff` then compares that database only, else every database of the branch. */
+  databaseGiven: boolean;
   role: string;
   ssl: SslMode;
   suspendTimeout?: number;
@@ -40,6 +45,8 @@ export interface Inputs {
   getDataApiUrl: boolean;
   /** The compute's size on create; undefined for the project's default. */
   computeUnits?: ComputeUnits;
+  verifyConnection: VerifyMode;
+  failOnDestructive: boolean;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -108,6 +115,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
   if (!expiry.ok) throw new InputError(expiry.input, t`${expiry.problem}`);
 
   const suspend = read('suspend_timeout').trim();
+  const database = read('database').trim();
   return {
     command,
     apiKey,
@@ -116,7 +124,8 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     branchName,
     branchNameGiven: Boolean(given),
     parentBranch: read('parent_branch').trim() || undefined,
-    database: read('database').trim() || 'neondb',
+    database: database || 'neondb',
+    databaseGiven: Boolean(database),
     role: read('role').trim() || 'neondb_owner',
     ssl: oneOf('ssl', read('ssl') || 'require', SSL_MODES),
     suspendTimeout: suspend ? integer('suspend_timeout', suspend, -1, 604800, 'seconds') : undefined,
@@ -131,5 +140,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     getAuthUrl: bool('get_auth_url', read('get_auth_url') || 'false'),
     getDataApiUrl: bool('get_data_api_url', read('get_data_api_url') || 'false'),
     computeUnits: parseComputeUnits(read('compute_units')),
+    verifyConnection: oneOf('verify_connection', read('verify_connection') || 'warn', VERIFY_MODES),
+    failOnDestructive: bool('fail_on_destructive', read('fail_on_destructive') || 'false'),
   };
 }

@@ -188,6 +188,30 @@ export class NeonApi {
     return response.status !== 404;
   }
 
+  /** The names of the branch's databases. */
+  async listDatabaseNames(branchId: string): Promise<string[]> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/databases`, { notFound: gone(t`Branch ${branchId}`) });
+    return field<{ name?: unknown }[]>(response, 'databases', 'array').flatMap((d) => (typeof d.name === 'string' ? [d.name] : []));
+  }
+
+  /** A branch by id; undefined when it does not exist. */
+  async getBranch(branchId: string): Promise<Branch | undefined> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}`, { allow: [404] });
+    return response.status === 404 ? undefined : field<Branch>(response, 'branch', 'object');
+  }
+
+  /**
+   * Neon's `compare_schema`: a unified diff of one database's schema from `baseBranchId` to the
+   * branch (`pg_dump --schema-only` text), empty when they are the same. Reads only.
+   */
+  async compareSchema(branchId: string, baseBranchId: string, database: string, notFound?: Text): Promise<string> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/compare_schema`, { query: { base_branch_id: baseBranchId, db_name: database }, notFound });
+    const diff = (response.data as { diff?: unknown }).diff;
+    if (diff === undefined || diff === null) return '';
+    if (typeof diff !== 'string') throw neonMissingField(response.method, response.path, 'diff');
+    return diff;
+  }
+
   /** A connection URI, masked for the runner the moment it arrives (with its password, raw and URL-encoded). */
   async connectionUri(branchId: string, endpointId: string, database: string, role: string, pooled: boolean, notFound?: Text): Promise<string> {
     const query = { branch_id: branchId, endpoint_id: endpointId, database_name: database, role_name: role, pooled };

@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici/index.js';
+import undici from '../undici-on-first-use/index.js';
 import { ActionError } from '../errors.js';
 import { neonNotJson, neonRefused, neonRetryAfterTooLong, neonUnreachable, networkProblem, reasonOf, type NeonRequest } from '../failure.js';
 import * as log from '../log.js';
@@ -56,8 +57,8 @@ function proxyConfigured(): boolean {
 /** The one HTTP client for the Neon API: Bearer auth, bounded retries within the deadline, one debug line a request. */
 export class NeonHttp {
   private readonly dispatcher: Dispatcher = proxyConfigured()
-    ? new EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
-    : new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
+    ? new undici.EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
+    : new undici.Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
   private readonly policy: RetryPolicy;
   /** Requests sent, for the summary and the budgets. */
   calls = 0;
@@ -84,7 +85,7 @@ export class NeonHttp {
       let retryAfter: string | undefined;
       try {
         this.calls++;
-        const response = await request(url, {
+        const response = await undici.request(url, {
           method,
           dispatcher: this.dispatcher,
           signal: deadline.signal,

@@ -1,18 +1,25 @@
-import pg from 'pg';
-import type { TLSSocket } from 'node:tls';
+import type PgModule from 'pg';
+import { createSecureContext, type TLSSocket } from 'node:tls';
+import { own, t, type Text } from '../text.js';
 import {
   classifyConnectionFailure,
   reachedMessage,
   type ConnectionStage,
+  type ConnectionTarget,
   type FailureCause,
   type FailureFacts,
   type NetworkRestriction,
 } from './connection-failure.js';
 import { ConnectionUriError, connectionSettings, tlsOptions, type ConnectionSettings } from './connection-settings.js';
 
+/**
+ * What the check found. `text` is the one line to show (outside values kept apart, see text.ts);
+ * `message` the same as plain words. A failure keeps what it saw (`facts`, secret-free, and
+ * `target`), so it can be named again once the project's settings are known.
+ */
 export type ConnectionCheck =
-  | { ok: true; ms: number; message: string }
-  | { ok: false; ms: number; cause: FailureCause; message: string };
+  | { ok: true; ms: number; text: Text; message: string }
+  | { ok: false; ms: number; cause: FailureCause; text: Text; message: string; facts?: FailureFacts; target?: ConnectionTarget };
 
 export interface ConnectionCheckOptions {
   /** The whole check (DNS, TCP, TLS, login, SELECT 1) ends by then. */
@@ -22,6 +29,37 @@ export interface ConnectionCheckOptions {
 }
 
 const APPLICATION_NAME = 'neon-preview-branch-action';
+
+/**
+ * The Postgres client, evaluated on the first check (kept in the one bundle file): runs that check
+ * nothing (a bad input, `delete`, `diff`, `verify_connection: off`) do not pay for loading it.
+ */
+function loadPg(): Promise<typeof PgModule> {
+  pgModule ??= import(/* webpackMode: "eager" */ 'pg').then((loaded: { default?: typeof PgModule } & typeof PgModule) => loaded.default ?? loaded);
+  return pgModule;
+}
+let pgModule: Promise<typeof PgModule> | undefined;
+
+/**
+ * Does ahead of time what a first connection in a fresh process pays for: evaluating the pg
+ * client, setting up Node's TLS (its module and certificate store) and Web Crypto (which SCRAM
+ * uses). Call it while the run
+ * waits on the network, so the check itself is a connection and a query. Never throws.
+ */
+export async function prepareConnectionCheck(): Promise<void> {
+  try {
+    await loadPg();
+    createSecureContext({});
+    // SCRAM in pg runs on Web Crypto, whose first use loads its own modules.
+    const subtle = globalThis.crypto.subtle;
+    const key = await subtle.importKey('raw', new Uint8Array(8), 'PBKDF2', false, ['deriveBits']);
+    await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 1 }, key, 256);
+    const hmac = await subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    await subtle.sign('HMAC', hmac, new Uint8Array(1));
+  } catch {
+    // The check itself will say what is wrong.
+  }
+}
 
 /**
  * Connects with the URI exactly as the step outputs it (its sslmode and channel_binding read as
@@ -35,8 +73,9 @@ export async function verifyConnection(uri: string, options: ConnectionCheckOpti
   try {
     settings = connectionSettings(uri);
   } catch (error) {
-    const reason = error instanceof ConnectionUriError ? error.message : 'the connection URI could not be read';
-    return { ok: false, ms: elapsed(), cause: 'other', message: `The connection check did not run: ${reason}.` };
+    const reason = own(error instanceof ConnectionUriError ? error.message : 'the connection URI could not be read');
+    const text = t`The connection check did not run: ${reason}.`;
+    return { ok: false, ms: elapsed(), cause: 'other', text, message: text.toString() };
   }
   const deadline = started + options.timeoutMs;
   let facts = await attempt(settings, tlsOptions(settings.sslMode), deadline);
@@ -44,10 +83,14 @@ export async function verifyConnection(uri: string, options: ConnectionCheckOpti
   if (facts && (settings.sslMode === 'prefer' || settings.sslMode === 'allow') && /does not support SSL/.test(facts.message)) {
     facts = await attempt(settings, false, deadline);
   }
-  if (!facts) return { ok: true, ms: elapsed(), message: reachedMessage(elapsed(), options.restriction) };
+  if (!facts) {
+    const ms = elapsed();
+    const text = reachedMessage(ms, options.restriction);
+    return { ok: true, ms, text, message: text.toString() };
+  }
   const secretFree = { ...facts, message: scrub(facts.message, [uri, settings.password, encodeURIComponent(settings.password)]) };
   const target = { host: settings.host, port: settings.port, database: settings.database, role: settings.user, sslMode: settings.sslMode, timeoutMs: options.timeoutMs };
-  return { ok: false, ms: elapsed(), ...classifyConnectionFailure(secretFree, target, options.restriction) };
+  return { ok: false, ms: elapsed(), ...classifyConnectionFailure(secretFree, target, options.restriction), facts: secretFree, target };
 }
 
 /** One connection and SELECT 1: undefined when it worked, else what went wrong. */
@@ -58,6 +101,7 @@ async function attempt(settings: ConnectionSettings, ssl: ReturnType<typeof tlsO
   let tls = false;
   const requireBinding = settings.channelBinding === 'require';
 
+  const pg = await loadPg();
   const client = new pg.Client({
     host: settings.host,
     port: settings.port,

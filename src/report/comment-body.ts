@@ -1,5 +1,6 @@
 import { computeUnitsText } from '../inputs/compute-units.js';
 import { t, type Text } from '../text.js';
+import { connectionCell } from './connection-check.js';
 import { codeSpan, link, markdown } from './markdown.js';
 import type { Report } from './report.js';
 
@@ -15,6 +16,7 @@ export function statusText(report: Report): string {
   }
   if (report.command === 'get') return 'Looked up';
   if (report.reuse === 'recreated') return 'Reset: created again from its parent and anonymized (Neon cannot restore an anonymized branch)';
+  if (report.command === 'diff') return 'Schema compared with its parent';
   if (report.created) return 'Created';
   if (report.reuse === 'as it is') return 'Reused as it is (not made by this action)';
   if (report.reuse === 'reset') return 'Reused, reset to its parent';
@@ -32,6 +34,7 @@ export function factRows(report: Report): [string, string][] {
   if (report.connection) {
     rows.push(['Host', codeSpan(report.connection.dbHost, 'table')], ['Pooled host', codeSpan(report.connection.dbHostPooled, 'table')]);
   }
+  if (report.connectionCheck) rows.push(['Connection', connectionCell(report.connectionCheck)]);
   if (report.command !== 'delete') rows.push(['Expires', report.expiresAt ? codeSpan(report.expiresAt, 'table') : 'never']);
   rows.push(...serviceRows(report));
   return rows;
@@ -67,7 +70,7 @@ export function commentBody(report: Report, run: { sha?: string; runUrl?: string
     '',
     ...noteBlocks(report.notes),
   ];
-  if (report.command !== 'delete') lines.push('Connection details are in the masked step outputs `db_url` and `db_url_pooled`.', '');
+  if (report.connection) lines.push('Connection details are in the masked step outputs `db_url` and `db_url_pooled`.', '');
   const sha = run.sha ? t` for ${run.sha.slice(0, 7)}` : t``;
   const by = run.runUrl ? link('this run', run.runUrl) : 'the workflow';
   lines.push(`<sub>Updated by ${by}${markdown(sha)}.</sub>`);

@@ -1,7 +1,9 @@
 import * as core from '@actions/core';
 import type { CleanupReport } from '../commands/cleanup.js';
 import * as log from '../log.js';
+import { connectionVerifiedOutput, type ConnectionCheckOutcome } from './connection-check.js';
 import type { Report } from './report.js';
+import { joinedDiff, schemaChanged, schemaDestructive } from './schema-changes.js';
 
 /** Masks every secret first, then writes the step outputs. */
 export function writeOutputs(report: Report): void {
@@ -11,6 +13,13 @@ export function writeOutputs(report: Report): void {
   core.setOutput('branch_id', report.branchId ?? '');
   if (report.command === 'delete') {
     core.setOutput('deleted', String(report.deleted ?? false));
+    return;
+  }
+  if (report.command === 'diff') {
+    if (!report.schema) return;
+    core.setOutput('schema_changed', String(schemaChanged(report.schema)));
+    core.setOutput('schema_destructive', String(schemaDestructive(report.schema)));
+    core.setOutput('schema_diff', joinedDiff(report.schema));
     return;
   }
   core.setOutput('created', String(report.created ?? false));
@@ -24,6 +33,11 @@ export function writeOutputs(report: Report): void {
     core.setOutput('db_host_pooled', c.dbHostPooled);
     core.setOutput('password', c.password);
   }
+}
+
+/** `connection_verified`, once the connection check has answered (after the other outputs, which do not wait for it). */
+export function writeConnectionCheckOutput(outcome: ConnectionCheckOutcome): void {
+  core.setOutput('connection_verified', connectionVerifiedOutput(outcome));
 }
 
 export function writeCleanupOutputs(report: CleanupReport): void {

@@ -2,11 +2,14 @@ import type { AnonymizationReport } from '../commands/anonymize.js';
 import type { ComputeUnits } from '../inputs/compute-units.js';
 import type { FoundBranch } from '../neon/api.js';
 import type { Connection } from '../neon/connection.js';
+import type { NetworkFinding } from '../neon/network-note.js';
 import type { Text } from '../text.js';
+import type { ConnectionCheckOutcome } from './connection-check.js';
+import type { SchemaChanges } from './schema-changes.js';
 
 /** What a command did, for the outputs, the job summary and the PR comment. */
 export interface Report {
-  command: 'create' | 'delete' | 'get';
+  command: 'create' | 'delete' | 'get' | 'diff';
   projectId: string;
   branchName: string;
   branchId?: string;
@@ -36,6 +39,12 @@ export interface Report {
   notes: Text[];
   /** The branch this run made or found (not shown): a create run that finds its PR closed deletes it. */
   found?: FoundBranch;
+  /** What the project's settings say about reaching the branch, when this run read them (its `note` is also in `notes`). */
+  network?: NetworkFinding;
+  /** The connection check with the output URI (create and get), once it has run. */
+  connectionCheck?: ConnectionCheckOutcome;
+  /** diff: the schema compared with the parent's, per database. */
+  schema?: SchemaChanges;
 }
 
 /** The console page of a branch, on the Neon console that serves `apiHost`. */

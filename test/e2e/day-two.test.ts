@@ -65,10 +65,13 @@ describe('day-two commands', () => {
     expect((await sql(world.neon.defaultBranchUri(), 'SELECT count(*)::int AS n FROM orders'))[0]?.n).toBe(3);
   });
 
+  // With the connection check off, the warning is the action's guess from the settings; with it on,
+  // the check confirms or replaces it (test/e2e/connection-check.test.ts).
   it('a project closed to the internet: the branch is created, with a warning in the log and the comment', async () => {
+    const unchecked = { verify_connection: 'off' };
     world.neon.model.projectSettings = { ...world.neon.model.projectSettings, block_public_connections: true };
     try {
-      const opened = await world.run('opened', 44);
+      const opened = await world.run('opened', 44, unchecked);
       expect(opened.code).toBe(0);
       expect(opened.outputs.created).toBe('true');
       expect(opened.warnings.join('\n')).toMatch(/block_public_connections/);
@@ -78,7 +81,7 @@ describe('day-two commands', () => {
     }
     world.neon.model.projectSettings = { ...world.neon.model.projectSettings, allowed_ips: { ips: ['203.0.113.0/24'], protected_branches_only: false } };
     try {
-      const opened = await world.run('opened', 45);
+      const opened = await world.run('opened', 45, unchecked);
       expect(opened.warnings.join('\n')).toMatch(/IP allowlist/);
     } finally {
       world.neon.model.projectSettings = { ...world.neon.model.projectSettings, allowed_ips: { ips: [], protected_branches_only: false } };
@@ -86,7 +89,7 @@ describe('day-two commands', () => {
     // An allowlist for protected branches only does not apply to previews: no warning.
     world.neon.model.projectSettings = { ...world.neon.model.projectSettings, allowed_ips: { ips: ['203.0.113.0/24'], protected_branches_only: true } };
     try {
-      expect((await world.run('opened', 46)).warnings).toEqual([]);
+      expect((await world.run('opened', 46, unchecked)).warnings).toEqual([]);
     } finally {
       world.neon.model.projectSettings = { ...world.neon.model.projectSettings, allowed_ips: { ips: [], protected_branches_only: false } };
     }

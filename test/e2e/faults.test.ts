@@ -200,6 +200,8 @@ describe('bad input fails before any API call, naming the input', () => {
     ['ssl', 'sometimes'],
     ['branch_type', 'full'],
     ['branch_name', 'b'.repeat(300)],
+    ['verify_connection', 'sometimes'],
+    ['fail_on_destructive', 'maybe'],
   ])('%s = %s', async (input, value) => {
     const before = world.neon.api.requests.length;
     const result = await world.run('opened', 940, { [input]: value });

@@ -78,7 +78,7 @@ describe('naming why the connection check failed', () => {
 
   it('where the project keeps runners out, a refusal or silence confirms it and says what to do', () => {
     const refused = classifyConnectionFailure(facts({ code: 'ECONNREFUSED', message: 'x', stage: 'connecting' }), target, 'ip-allowlist');
-    expect(refused).toEqual({
+    expect(refused).toMatchObject({
       cause: 'refused',
       message:
         "The runner could not reach the branch: the project's IP allowlist applies to preview branches and does not include this runner, and the connection to ep-cool-river-a1b2c3d4.us-east-2.aws.neon.tech:5432 was refused. Add the runner's addresses to the allowlist, use a self-hosted runner with an allowed address, or set verify_connection to off.",
@@ -91,9 +91,9 @@ describe('naming why the connection check failed', () => {
   });
 
   it('a success replaces the guess about the allowlist', () => {
-    expect(reachedMessage(42)).toBe('Connection verified: the runner reached the branch and ran SELECT 1 in 42 ms.');
-    expect(reachedMessage(42, 'ip-allowlist')).toBe("Connection verified: the runner reached the branch and ran SELECT 1 in 42 ms, so the project's IP allowlist admits this runner.");
-    expect(reachedMessage(42, 'block-public-connections')).toMatch(/from inside the project's private network/);
+    expect(reachedMessage(42).toString()).toBe('Connection verified: the runner reached the branch and ran SELECT 1 in 42 ms.');
+    expect(reachedMessage(42, 'ip-allowlist').toString()).toBe("Connection verified: the runner reached the branch and ran SELECT 1 in 42 ms, so the project's IP allowlist admits this runner.");
+    expect(reachedMessage(42, 'block-public-connections').toString()).toMatch(/from inside the project's private network/);
   });
 
   it('reads the restriction from the project settings, as the warning does', () => {

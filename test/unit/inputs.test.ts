@@ -15,10 +15,17 @@ describe('inputs', () => {
     expect(inputs).toMatchObject({
       command: 'create', branchName: 'preview/pr-5-fix', database: 'neondb', role: 'neondb_owner', ssl: 'require', branchType: 'default',
       apiHost: 'https://console.neon.tech/api/v2', comment: true, timeoutMs: 300_000, expiresAt: '2026-11-26T10:00:00Z', resetOnPush: false,
+      databaseGiven: false, verifyConnection: 'warn', failOnDestructive: false,
     });
   });
+  it('reads command diff, verify_connection and fail_on_destructive, and tells a database that was set from the default', () => {
+    expect(parse({ command: 'diff', verify_connection: 'require', fail_on_destructive: 'true', database: 'shop' })).toMatchObject({
+      command: 'diff', verifyConnection: 'require', failOnDestructive: true, database: 'shop', databaseGiven: true,
+    });
+    expect(parse({ verify_connection: 'off', database: ' ' })).toMatchObject({ verifyConnection: 'off', database: 'neondb', databaseGiven: false });
+  });
   it.each([
-    ['command', 'destroy', /command.*auto, create, delete, get, cleanup/],
+    ['command', 'destroy', /command.*auto, create, delete, get, cleanup, diff/],
     ['ssl', 'strict', /ssl.*require, verify-ca, verify-full, omit/],
     ['branch_type', 'data-only', /branch_type.*default, schema-only/],
     ['timeout', '-5', /timeout.*whole number of seconds/],
@@ -29,6 +36,8 @@ describe('inputs', () => {
     ['expires_at', '2030-01-01T00:00:00Z', /expires_at.*30 days/],
     ['branch_name', 'x'.repeat(300), /branch_name.*at most 256/],
     ['comment', 'maybe', /comment.*true or false/],
+    ['verify_connection', 'always', /verify_connection.*"always" is not valid; use one of warn, require, off/],
+    ['fail_on_destructive', 'sometimes', /fail_on_destructive.*true or false/],
     ['suspend_timeout', '999999999', /suspend_timeout/],
     ['project_id', 'Not A Project', /project_id.*not a Neon project id/],
     ['api_host', 'console.neon.tech', /api_host.*http/],
