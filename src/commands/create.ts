@@ -113,9 +113,10 @@ export async function create(ctx: RunContext): Promise<Report> {
   let anonymized: AnonymizedStatus | undefined = made ? undefined : await reusedAnonymization(ctx, found);
 
   let reuse: Report['reuse'];
+  let rules = inputs.maskingRules;
   if (!made && anonymized && isOurs(found) && inputs.resetOnPush && event.action === 'synchronize') {
     // Neon refuses to restore an anonymized branch: the reset is a new branch from the parent, masked again.
-    ({ made, found, anonymized, network } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
+    ({ made, found, anonymized, network, rules } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
     reuse = 'recreated';
   }
   const { branch } = found;
@@ -166,7 +167,7 @@ export async function create(ctx: RunContext): Promise<Report> {
   if (madeAnonymized || anonymized) {
     anonymization = await log.group(t`Wait for the anonymization`, () =>
       ensureAnonymized(ctx, branch, {
-        wanted: inputs.maskingRules,
+        wanted: rules,
         startedByThisRun: madeAnonymized,
         mayChange: madeAnonymized || isOurs(found as FoundBranch),
         status: anonymized,
@@ -203,14 +204,14 @@ async function recreateAnonymized(
   ctx: RunContext,
   found: FoundBranch,
   notes: Text[],
-): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus; network: NetworkFinding }> {
+): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus; network: NetworkFinding; rules: MaskingRule[] }> {
   const rules = ctx.inputs.maskingRules ?? (await new AnonymizationApi(ctx.api).rules(found.branch.id));
   if (rules.length === 0) throw new ActionError(t`Branch ${found.branch.name} is an anonymized branch without masking rules, so it is not created again unmasked. Set masking_rules.`);
   log.info(t`Neon cannot restore an anonymized branch: deleting ${found.branch.name} (${found.branch.id}) and creating it again from its parent, anonymized with ${rules.length} masking rule(s)`);
   await deleteOne(ctx, found);
   const result = await createNew(ctx, found.branch.name, notes, rules);
-  if (result.kind === 'created') return { made: result.result, found: result.found, network: result.network };
+  if (result.kind === 'created') return { made: result.result, found: result.found, network: result.network, rules };
   // Another run made it again first: that one is used, once it is anonymized.
   if (result.choice.kind !== 'ours') throw new ActionError(t`Branch ${found.branch.name} could not be created again after its reset. Re-run the job.`);
-  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found), network: result.network };
+  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found), network: result.network, rules };
 }
