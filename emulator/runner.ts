@@ -74,6 +74,7 @@ export interface RunResult {
   masked: string[];
   errors: string[];
   warnings: string[];
+  notices: string[];
   /** stdout as a person sees it in the log: without the `::add-mask::` commands the runner consumes. */
   log: string;
   /** When the process was started and when it exited (epoch ms). */
@@ -168,6 +169,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     masked: command('add-mask'),
     errors: command('error'),
     warnings: command('warning'),
+    notices: command('notice'),
     log: lines.filter((l) => !l.startsWith('::add-mask::')).join('\n'),
     startedAt,
     endedAt,

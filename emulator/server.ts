@@ -17,6 +17,8 @@ export interface RequestRecord {
   at: number;
   /** The id of the API key it authenticated with. */
   keyId?: number;
+  /** The JSON body it carried, for tests that check what a client sent. */
+  body?: unknown;
 }
 
 /** A request refused (400) because it does not conform to the official OpenAPI description. */
@@ -78,10 +80,11 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     let routeName = 'unknown';
     let keyId: number | undefined = undefined;
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      this.requests.push({ method, route: routeName, path: url.pathname, status, receivedAt, at: Date.now(), keyId });
+    let body: unknown;
+    const send = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method, route: routeName, path: url.pathname, status, receivedAt, at: Date.now(), keyId, ...(body === undefined ? {} : { body }) });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
+      res.end(JSON.stringify(answer));
     };
     const fail = (status: number, message: string, headers: Record<string, string> = {}) => send(status, { code: '', message }, headers);
     const chunks: Buffer[] = [];
@@ -116,7 +119,6 @@ export class ApiServer {
     const wait = this.limiter?.check(`${method} ${route.template}`) ?? 0;
     if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });
 
-    let body: unknown;
     let problem: string | undefined;
     if (chunks.length) {
       try {

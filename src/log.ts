@@ -35,6 +35,11 @@ export function warning(text: Text): void {
   core.warning(line(text));
 }
 
+/** A `::notice::`: worth a look, not a problem (a service that is not enabled, a setting left as it is). */
+export function notice(text: Text): void {
+  core.notice(line(text));
+}
+
 export function debug(text: Text): void {
   core.debug(line(text));
 }

@@ -17,7 +17,11 @@ async function createAnonymizedBranch(model: Model, req: Request): Promise<Respo
   const endpoints = create.endpoints === undefined ? [] : create.endpoints;
   if (!Array.isArray(endpoints)) throw new ApiError(400, 'endpoints must be an array');
   const withReadWrite = endpoints.some((e) => object(e, 'endpoint').type === 'read_write') ? endpoints : [{ type: 'read_write' }, ...endpoints];
-  const created = await createBranch(model, { ...req, body: { branch: create.branch, endpoints: withReadWrite, ...('annotation_value' in body ? { annotation_value: body.annotation_value } : {}) } });
+  // Anonymized from the moment anyone can see it: a concurrent lookup never finds it plain.
+  const created = await createBranch(model, { ...req, body: { branch: create.branch, endpoints: withReadWrite, ...('annotation_value' in body ? { annotation_value: body.annotation_value } : {}) } }, (branch) => {
+    const now = Date.now();
+    branch.anonymization = { state: 'created', statusMessage: 'Branch created, waiting for its compute', rules, createdAt: now, updatedAt: now };
+  });
   const answer = created.body as Json;
   const branch = branchOf(model, (answer.branch as Json).id as string);
   makeAnonymized(model, branch, rules, body.start_anonymization === true);

@@ -9,7 +9,7 @@ import { annotationValue, branchName, branchOf, expiresAt, notBusy, object, ok, 
  * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request. Exported
  * for routes that make branches of another kind from the same core.
  */
-export async function createBranch(model: Model, req: Request): Promise<Response> {
+export async function createBranch(model: Model, req: Request, onCreated?: (branch: BranchRec) => void): Promise<Response> {
   const body = object(req.body, 'request body');
   const spec = object(body.branch, 'branch');
   const endpointSpecs = body.endpoints === undefined ? [] : body.endpoints;
@@ -28,6 +28,7 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   // From the name check to the computes, nothing awaits: a concurrent request sees all or nothing.
   if (model.branchByName(name)) throw new ApiError(409, `branch with name "${name}" already exists`);
   const branch = model.newBranch({ name, parentId: parent.id, initSource, expiresAt: expiry, annotation, protected: spec.protected === true });
+  onCreated?.(branch);
   for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
   for (const db of parent.databases) branch.databases.push({ ...db, id: model.newDatabaseId() });
   const endpoints = (endpointSpecs as Json[]).map((e, i) =>

@@ -5,6 +5,7 @@ import type { RunContext } from '../context.js';
 import { missingText, type Branch, type Endpoint } from '../neon/api.js';
 import { NeonApiError } from '../neon/http.js';
 import { t } from '../text.js';
+import type { ComputeUnits } from '../inputs/compute-units.js';
 
 /**
  * The branch's read-write compute once it is active: started if idle, and created if missing
@@ -21,7 +22,7 @@ export async function readyCompute(ctx: RunContext, branch: Pick<Branch, 'id' | 
       );
     }
     log.info(t`Branch ${branch.id} has no read-write compute: creating one`);
-    const created = await api.createEndpoint(branch.id, inputs.suspendTimeout);
+    const created = await api.createEndpoint(branch.id, inputs.suspendTimeout, inputs.computeUnits);
     await waiter.operations(created.operations);
     return created.endpoint;
   }
@@ -56,4 +57,10 @@ export async function fetchConnection(ctx: RunContext, branch: Pick<Branch, 'id'
   }
   const [direct, pooled] = uris;
   return connectionFor({ direct, pooled }, endpoint, { branchId: branch.id, database: inputs.database, role: inputs.role, ssl: inputs.ssl });
+}
+
+/** The compute's size as Neon reports it, when it does. */
+export function computeSize(endpoint: Pick<Endpoint, 'autoscaling_limit_min_cu' | 'autoscaling_limit_max_cu'>): ComputeUnits | undefined {
+  const { autoscaling_limit_min_cu: min, autoscaling_limit_max_cu: max } = endpoint;
+  return typeof min === 'number' && typeof max === 'number' ? { min, max } : undefined;
 }

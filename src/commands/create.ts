@@ -7,8 +7,14 @@ import { assertNotPrecious, branchAnnotation, isOurs } from '../neon/ownership.j
 import { choosePreviewBranch, type Choice } from '../neon/preview-branch.js';
 import { consoleUrl, type Report } from '../report/report.js';
 import { t, type Text } from '../text.js';
-import { fetchConnection, readyCompute } from './compute.js';
+import { computeUnitsText, sameComputeUnits } from '../inputs/compute-units.js';
+import type { MaskingRule } from '../inputs/masking-rules.js';
+import { AnonymizationApi, type AnonymizedStatus } from '../neon/anonymization.js';
+import { ensureAnonymized, reusedAnonymization, type AnonymizationReport } from './anonymize.js';
+import { computeSize, fetchConnection, readyCompute } from './compute.js';
+import { deleteOne } from './delete.js';
 import { lookUp } from './lookup.js';
+import { serviceUrls } from './service-urls.js';
 
 /** The branch the preview is made from: `parent_branch` (by name or id), or the project's default branch. */
 async function parentBranch(ctx: RunContext): Promise<Branch> {
@@ -40,7 +46,7 @@ type Made = ({ kind: 'created'; result: CreatedBranch; found: FoundBranch } | { 
  * 409 because another run made it first, looks again. If the name turned out to be another
  * repository's, it tries once more under this repository's collision name.
  */
-async function createNew(ctx: RunContext, name: string, notes: Text[]): Promise<Made> {
+async function createNew(ctx: RunContext, name: string, notes: Text[], rules: MaskingRule[] | undefined = ctx.inputs.maskingRules): Promise<Made> {
   const { inputs, event, api } = ctx;
   const [parent, project] = await Promise.all([parentBranch(ctx), api.getProject()]);
   await checkDatabaseAndRole(ctx, parent);
@@ -49,17 +55,20 @@ async function createNew(ctx: RunContext, name: string, notes: Text[]): Promise<
   const annotation = branchAnnotation(event);
   let tryName = name;
   for (let attempt = 1; ; attempt++) {
-    const result = await api.createBranch({
+    const body = {
       name: tryName,
       parentId: inputs.parentBranch ? parent.id : undefined,
       expiresAt: inputs.expiresAt,
       schemaOnly: inputs.branchType === 'schema-only',
       suspendTimeout: inputs.suspendTimeout,
+      computeUnits: inputs.computeUnits,
       annotation,
-    });
+    };
+    // With masking rules, an anonymized branch: closed to connections until Neon has masked it.
+    const result = rules ? await new AnonymizationApi(api).create(body, rules) : await api.createBranch(body);
     if (result) {
       if (result.branch.name !== tryName) throw new ActionError(t`Neon created a branch named ${result.branch.name}, not ${tryName}; refusing to use it.`);
-      log.info(t`Created branch ${result.branch.id}`);
+      log.info(rules ? t`Created anonymized branch ${result.branch.id} with ${rules.length} masking rule(s); anonymizing` : t`Created branch ${result.branch.id}`);
       return { kind: 'created', result, found: { branch: result.branch, annotation }, network };
     }
     log.info(t`Branch ${tryName} already exists (another run made it): looking again`);
@@ -99,13 +108,21 @@ export async function create(ctx: RunContext): Promise<Report> {
     if (choice.kind === 'none') throw new ActionError(t`Branch ${choice.createAs} could not be found or created. Re-run the job.`);
     found = choice.found;
   }
-  const { branch } = found;
   assertNotPrecious(found, inputs.parentBranch, 'use');
+  // A reused anonymized branch (or, with masking_rules, a refusal of one that is not).
+  let anonymized: AnonymizedStatus | undefined = made ? undefined : await reusedAnonymization(ctx, found);
 
   let reuse: Report['reuse'];
+  let rules = inputs.maskingRules;
+  if (!made && anonymized && isOurs(found) && inputs.resetOnPush && event.action === 'synchronize') {
+    // Neon refuses to restore an anonymized branch: the reset is a new branch from the parent, masked again.
+    ({ made, found, anonymized, network, rules } = await log.group(t`Reset anonymized branch ${found.branch.name}`, () => recreateAnonymized(ctx, found as FoundBranch, notes)));
+    reuse = 'recreated';
+  }
+  const { branch } = found;
   let expiresAt = made ? (made.branch.expires_at ?? undefined) : (branch.expires_at ?? undefined);
   const operations: Operation[] = made ? [...made.operations] : [];
-  if (!made) {
+  if (!made && reuse !== 'recreated') {
     const reused = found;
     await log.group(t`Reuse branch ${branch.name}`, async () => {
       if (!isOurs(reused)) {
@@ -125,7 +142,7 @@ export async function create(ctx: RunContext): Promise<Report> {
         }
         log.info(expiresAt ? t`Expiry refreshed to ${expiresAt}` : t`Expiry cleared: the branch no longer expires`);
       }
-      if (inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id) {
+      if (inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id && !anonymized) {
         operations.push(...(await api.restoreBranch(branch.id, branch.parent_id)));
         reuse = 'reset';
         log.info(t`Resetting ${branch.name} to the latest state of its parent ${branch.parent_id}`);
@@ -138,7 +155,26 @@ export async function create(ctx: RunContext): Promise<Report> {
     await waiter.operations(operations);
     return madeEndpoint ?? readyCompute(ctx, branch);
   });
-  const connection = await log.group(t`Fetch the connection URIs`, () => fetchConnection(ctx, branch, ready));
+  const compute = computeSize(ready);
+  if (!made && compute && inputs.computeUnits && !sameComputeUnits(compute, inputs.computeUnits)) {
+    log.notice(
+      t`Compute ${ready.id} of the reused branch ${branch.name} runs at ${computeUnitsText(compute)}, not ${computeUnitsText(inputs.computeUnits)} as compute_units asks: compute_units sizes the compute when the branch is created, and a reused branch's compute is not resized (resizing restarts it and drops its connections). Delete the branch, or close and reopen the pull request, to get the new size.`,
+    );
+  }
+  // Nothing that connects is fetched before an anonymized branch is anonymized.
+  const madeAnonymized = Boolean(made && (reuse === 'recreated' || inputs.maskingRules));
+  let anonymization: AnonymizationReport | undefined;
+  if (madeAnonymized || anonymized) {
+    anonymization = await log.group(t`Wait for the anonymization`, () =>
+      ensureAnonymized(ctx, branch, {
+        wanted: rules,
+        startedByThisRun: madeAnonymized,
+        mayChange: madeAnonymized || isOurs(found as FoundBranch),
+        status: anonymized,
+      }),
+    );
+  }
+  const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, branch, ready), serviceUrls(ctx, branch)]));
   return {
     command: 'create',
     projectId: inputs.projectId,
@@ -149,8 +185,33 @@ export async function create(ctx: RunContext): Promise<Report> {
     reuse,
     expiresAt,
     connection,
+    ...(anonymization ? { anonymization } : {}),
+    ...(compute ? { compute } : {}),
+    ...services,
     notes,
     found,
     network,
   };
+}
+
+/**
+ * `reset_on_push` on an anonymized branch: Neon cannot restore one (422 "cannot restore anonymized
+ * branches"), and the data a reset should bring is the parent's, unmasked. So the branch is
+ * deleted and created again from the parent, under the same name, with the rules of masking_rules
+ * (or, without it, the rules the branch had), anonymized before anything is handed out.
+ */
+async function recreateAnonymized(
+  ctx: RunContext,
+  found: FoundBranch,
+  notes: Text[],
+): Promise<{ made?: CreatedBranch; found: FoundBranch; anonymized?: AnonymizedStatus; network: NetworkFinding; rules: MaskingRule[] }> {
+  const rules = ctx.inputs.maskingRules ?? (await new AnonymizationApi(ctx.api).rules(found.branch.id));
+  if (rules.length === 0) throw new ActionError(t`Branch ${found.branch.name} is an anonymized branch without masking rules, so it is not created again unmasked. Set masking_rules.`);
+  log.info(t`Neon cannot restore an anonymized branch: deleting ${found.branch.name} (${found.branch.id}) and creating it again from its parent, anonymized with ${rules.length} masking rule(s)`);
+  await deleteOne(ctx, found);
+  const result = await createNew(ctx, found.branch.name, notes, rules);
+  if (result.kind === 'created') return { made: result.result, found: result.found, network: result.network, rules };
+  // Another run made it again first: that one is used, once it is anonymized.
+  if (result.choice.kind !== 'ours') throw new ActionError(t`Branch ${found.branch.name} could not be created again after its reset. Re-run the job.`);
+  return { found: result.choice.found, anonymized: await reusedAnonymization(ctx, result.choice.found), network: result.network, rules };
 }

@@ -4,16 +4,24 @@ import { networkFinding } from '../neon/network-note.js';
 import { assertNotPrecious } from '../neon/ownership.js';
 import { consoleUrl, type Report } from '../report/report.js';
 import { t } from '../text.js';
-import { fetchConnection, readyCompute } from './compute.js';
+import { ensureAnonymized, reusedAnonymization } from './anonymize.js';
+import { computeSize, fetchConnection, readyCompute } from './compute.js';
 import { existingBranch } from './lookup.js';
+import { serviceUrls } from './service-urls.js';
 
 /** Re-derives the outputs of this PR's existing branch (for a later job); creates nothing. */
 export async function get(ctx: RunContext): Promise<Report> {
   const { inputs, api } = ctx;
   const found = await existingBranch(ctx);
   assertNotPrecious(found, inputs.parentBranch, 'output the connection of');
+  const anonymized = await reusedAnonymization(ctx, found);
   const [project, endpoint] = await log.group(t`Wait for the compute`, () => Promise.all([api.getProject(), readyCompute(ctx, found.branch, false)]));
-  const connection = await log.group(t`Fetch the connection URIs`, () => fetchConnection(ctx, found.branch, endpoint));
+  // An anonymized branch is waited for while it is being masked; get starts or changes nothing.
+  const anonymization = anonymized
+    ? await log.group(t`Wait for the anonymization`, () => ensureAnonymized(ctx, found.branch, { wanted: inputs.maskingRules, startedByThisRun: false, mayChange: false, status: anonymized }))
+    : undefined;
+  const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, found.branch, endpoint), serviceUrls(ctx, found.branch)]));
+  const compute = computeSize(endpoint);
   const network = networkFinding(project);
   return {
     command: 'get',
@@ -24,6 +32,9 @@ export async function get(ctx: RunContext): Promise<Report> {
     created: false,
     expiresAt: found.branch.expires_at ?? undefined,
     connection,
+    ...(anonymization ? { anonymization } : {}),
+    ...(compute ? { compute } : {}),
+    ...services,
     notes: network.note ? [network.note] : [],
     network,
   };

@@ -4,6 +4,8 @@ import { ActionError, InputError } from '../errors.js';
 import type { EventInfo } from '../github/event.js';
 import { t } from '../text.js';
 import { resolveExpiry } from './expiry.js';
+import { parseComputeUnits, type ComputeUnits } from './compute-units.js';
+import { parseMaskingRules, type MaskingRule } from './masking-rules.js';
 
 export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -37,6 +39,12 @@ export interface Inputs {
   timeoutMs: number;
   resetOnPush: boolean;
   dryRun: boolean;
+  /** Rules for an anonymized branch (at least one); undefined for a branch that is not anonymized. */
+  maskingRules?: MaskingRule[];
+  getAuthUrl: boolean;
+  getDataApiUrl: boolean;
+  /** The compute's size on create; undefined for the project's default. */
+  computeUnits?: ComputeUnits;
   verifyConnection: VerifyMode;
   failOnDestructive: boolean;
 }
@@ -128,6 +136,10 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     timeoutMs: integer('timeout', read('timeout') || '300', 1, 3600, 'seconds') * 1000,
     resetOnPush: bool('reset_on_push', read('reset_on_push') || 'false'),
     dryRun: bool('dry_run', read('dry_run') || 'false'),
+    maskingRules: parseMaskingRules(read('masking_rules')),
+    getAuthUrl: bool('get_auth_url', read('get_auth_url') || 'false'),
+    getDataApiUrl: bool('get_data_api_url', read('get_data_api_url') || 'false'),
+    computeUnits: parseComputeUnits(read('compute_units')),
     verifyConnection: oneOf('verify_connection', read('verify_connection') || 'warn', VERIFY_MODES),
     failOnDestructive: bool('fail_on_destructive', read('fail_on_destructive') || 'false'),
   };

@@ -10,6 +10,7 @@ import type {
   Project,
 } from '@neondatabase/api-client';
 import { neonMissingField } from '../failure.js';
+import type { ComputeUnits } from '../inputs/compute-units.js';
 import * as log from '../log.js';
 import { t, type Text } from '../text.js';
 import type { ApiResponse, CallOptions, Method, NeonHttp } from './http.js';
@@ -34,6 +35,7 @@ export interface CreateBranchBody {
   expiresAt?: string;
   schemaOnly: boolean;
   suspendTimeout?: number;
+  computeUnits?: ComputeUnits;
   annotation: AnnotationValueData;
 }
 
@@ -49,7 +51,7 @@ type Kind = 'array' | 'object' | 'string';
 const isKind = (value: unknown, kind: Kind) => (kind === 'array' ? Array.isArray(value) : kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === 'string');
 
 /** The field of a Neon answer the action needs, or one clear error naming it. */
-function field<T>(response: ApiResponse<unknown>, name: string, kind: Kind): T {
+export function field<T>(response: ApiResponse<unknown>, name: string, kind: Kind): T {
   const value = (response.data as Record<string, unknown>)[name];
   if (!isKind(value, kind)) throw neonMissingField(response.method, response.path, name);
   return value as T;
@@ -81,23 +83,9 @@ export class NeonApi {
 
   /** POST a branch; undefined when the name is taken (409). */
   async createBranch(body: CreateBranchBody): Promise<CreatedBranch | undefined> {
-    const request: BranchCreateRequest & { annotation_value: AnnotationValueData } = {
-      branch: {
-        name: body.name,
-        ...(body.parentId ? { parent_id: body.parentId } : {}),
-        ...(body.expiresAt ? { expires_at: body.expiresAt } : {}),
-        ...(body.schemaOnly ? { init_source: 'schema-only' } : {}),
-      },
-      endpoints: [{ type: 'read_write' as Endpoint['type'], ...(body.suspendTimeout === undefined ? {} : { suspend_timeout_seconds: body.suspendTimeout }) }],
-      annotation_value: body.annotation,
-    };
+    const request: BranchCreateRequest & { annotation_value: AnnotationValueData } = { ...branchCreateRequest(body), annotation_value: body.annotation };
     const response = await this.call('POST', `${this.base}/branches`, { body: request, allow: [409] });
-    if (response.status === 409) return undefined;
-    return {
-      branch: field<Branch>(response, 'branch', 'object'),
-      endpoints: field<Endpoint[]>(response, 'endpoints', 'array'),
-      operations: field<Operation[]>(response, 'operations', 'array'),
-    };
+    return response.status === 409 ? undefined : createdBranch(response);
   }
 
   /**
@@ -174,8 +162,8 @@ export class NeonApi {
     return field<Endpoint>(await this.call('GET', `${this.base}/endpoints/${endpointId}`, { notFound: gone(t`Compute ${endpointId}`) }), 'endpoint', 'object');
   }
 
-  async createEndpoint(branchId: string, suspendTimeout?: number): Promise<{ endpoint: Endpoint; operations: Operation[] }> {
-    const body = { endpoint: { branch_id: branchId, type: 'read_write', ...(suspendTimeout === undefined ? {} : { suspend_timeout_seconds: suspendTimeout }) } };
+  async createEndpoint(branchId: string, suspendTimeout?: number, computeUnits?: ComputeUnits): Promise<{ endpoint: Endpoint; operations: Operation[] }> {
+    const body = { endpoint: { branch_id: branchId, type: 'read_write', ...(suspendTimeout === undefined ? {} : { suspend_timeout_seconds: suspendTimeout }), ...computeLimits(computeUnits) } };
     const response = await this.call('POST', `${this.base}/endpoints`, { body, notFound: gone(t`Branch ${branchId}`) });
     return { endpoint: field<Endpoint>(response, 'endpoint', 'object'), operations: optionalArray<Operation>(response, 'operations') };
   }
@@ -233,6 +221,33 @@ export class NeonApi {
   }
 }
 
+/** The endpoint's size fields, when a size was asked for. */
+function computeLimits(units: ComputeUnits | undefined): { autoscaling_limit_min_cu?: number; autoscaling_limit_max_cu?: number } {
+  return units ? { autoscaling_limit_min_cu: units.min, autoscaling_limit_max_cu: units.max } : {};
+}
+
+/** The branch and its read-write compute as `POST /branches` (and `branch_anonymized`'s `branch_create`) take them. */
+export function branchCreateRequest(body: Omit<CreateBranchBody, 'annotation'>): BranchCreateRequest {
+  return {
+    branch: {
+      name: body.name,
+      ...(body.parentId ? { parent_id: body.parentId } : {}),
+      ...(body.expiresAt ? { expires_at: body.expiresAt } : {}),
+      ...(body.schemaOnly ? { init_source: 'schema-only' } : {}),
+    },
+    endpoints: [{ type: 'read_write' as Endpoint['type'], ...(body.suspendTimeout === undefined ? {} : { suspend_timeout_seconds: body.suspendTimeout }), ...computeLimits(body.computeUnits) }],
+  };
+}
+
+/** A 201 that made a branch: the branch, its computes and the operations to wait for. */
+export function createdBranch(response: ApiResponse<unknown>): CreatedBranch {
+  return {
+    branch: field<Branch>(response, 'branch', 'object'),
+    endpoints: field<Endpoint[]>(response, 'endpoints', 'array'),
+    operations: field<Operation[]>(response, 'operations', 'array'),
+  };
+}
+
 /** Registers a URI and its password as secrets with the runner. */
 export function maskUri(uri: string): void {
   log.mask(uri);
@@ -250,7 +265,7 @@ function gone(what: Text): Text {
   return t`${what} no longer exists: it was deleted while this run was using it (by the run for the pull request's close, a person, or its expiry). Re-run the job if the pull request is still open`;
 }
 
-function optionalArray<T>(response: ApiResponse<unknown>, name: string): T[] {
+export function optionalArray<T>(response: ApiResponse<unknown>, name: string): T[] {
   const value = (response.data as Record<string, unknown>)[name];
   return Array.isArray(value) ? (value as T[]) : [];
 }

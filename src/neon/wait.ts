@@ -23,7 +23,8 @@ export class Waiter {
     this.slowdown = Math.min(this.slowdown * 2, 16);
   }
 
-  private elapsed(): string {
+  /** Seconds since the run began waiting, for progress lines. */
+  elapsed(): string {
     return `${((Date.now() - this.started) / 1000).toFixed(1)}s`;
   }
 

@@ -1,3 +1,4 @@
+import { computeUnitsText } from '../inputs/compute-units.js';
 import { t, type Text } from '../text.js';
 import { connectionCell } from './connection-check.js';
 import { codeSpan, link, markdown } from './markdown.js';
@@ -14,6 +15,7 @@ export function statusText(report: Report): string {
     return report.deleted ? 'Deleted (the pull request is closed)' : 'Already deleted';
   }
   if (report.command === 'get') return 'Looked up';
+  if (report.reuse === 'recreated') return 'Reset: created again from its parent and anonymized (Neon cannot restore an anonymized branch)';
   if (report.command === 'diff') return 'Schema compared with its parent';
   if (report.created) return 'Created';
   if (report.reuse === 'as it is') return 'Reused as it is (not made by this action)';
@@ -34,6 +36,21 @@ export function factRows(report: Report): [string, string][] {
   }
   if (report.connectionCheck) rows.push(['Connection', connectionCell(report.connectionCheck)]);
   if (report.command !== 'delete') rows.push(['Expires', report.expiresAt ? codeSpan(report.expiresAt, 'table') : 'never']);
+  rows.push(...serviceRows(report));
+  return rows;
+}
+
+/** Rows for what the branch holds and runs: anonymized data, the compute's size, Neon Auth and the Data API. */
+function serviceRows(report: Report): [string, string][] {
+  const rows: [string, string][] = [];
+  const a = report.anonymization;
+  if (a) {
+    const again = a.rerun === 'rules changed' ? ', anonymized again (masking rules changed)' : a.rerun === 'restarted' ? ', anonymized again (the previous attempt had failed)' : '';
+    rows.push(['Data', `Anonymized: ${a.rules} masking ${a.rules === 1 ? 'rule' : 'rules'} applied${again}`]);
+  }
+  if (report.compute) rows.push(['Compute', computeUnitsText(report.compute)]);
+  if (report.authUrl !== undefined) rows.push(['Neon Auth', report.authUrl ? codeSpan(report.authUrl, 'table') : 'not enabled']);
+  if (report.dataApiUrl !== undefined) rows.push(['Data API', report.dataApiUrl ? codeSpan(report.dataApiUrl, 'table') : 'not enabled']);
   return rows;
 }
 

@@ -24,6 +24,8 @@ export function writeOutputs(report: Report): void {
   }
   core.setOutput('created', String(report.created ?? false));
   core.setOutput('expires_at', report.expiresAt ?? '');
+  core.setOutput('auth_url', report.authUrl ?? '');
+  core.setOutput('data_api_url', report.dataApiUrl ?? '');
   if (c) {
     core.setOutput('db_url', c.dbUrl);
     core.setOutput('db_url_pooled', c.dbUrlPooled);
