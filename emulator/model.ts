@@ -1,9 +1,13 @@
-import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { admitConnection } from './compute-gate.js';
+import { ComputeProxy } from './compute-proxy.js';
+import { DEFAULT_COMPUTE_SIZE, type ComputeSize } from './compute-size.js';
 import * as ids from './ids.js';
+import { WriteLog } from './point-in-time.js';
 import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
-import { Pooler } from './pooler.js';
 import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
 
 export interface ModelOptions {
@@ -49,7 +53,16 @@ export class Model {
   stalled = new Set<string>();
   /** Test fault: connection_uri answers with the default branch's compute, whatever is asked. */
   misrouteConnectionUri = false;
+  projectName: string;
+  projectUpdatedAt = Date.now();
+  historyRetentionSeconds = 86_400;
+  /** What a new compute gets when its request leaves size or scale-to-zero out (PATCH /projects changes it). */
+  defaultEndpointSettings: { size: ComputeSize; suspendTimeout: number } = { size: DEFAULT_COMPUTE_SIZE, suspendTimeout: 0 };
   private readonly usePostgres: boolean;
+  private proxyContext?: SecureContext;
+  private readonly writeLogs = new Map<string, WriteLog>();
+  /** Short-lived read-only copies that serve point-in-time connections. */
+  private readonly snapshots = new Set<PostgresProcess>();
   private baseDir = '';
   private templateDir = '';
   private user?: RunAs;
@@ -61,6 +74,7 @@ export class Model {
 
   constructor(private readonly options: ModelOptions = {}) {
     this.projectId = options.projectId ?? ids.projectId();
+    this.projectName = this.projectId;
     this.delays = { ...DEFAULT_DELAYS, ...options.operationDelays } as Record<string, number>;
     this.usePostgres = options.postgres ?? true;
   }
@@ -75,6 +89,7 @@ export class Model {
       await copyFile(tls.keyFile, this.tls.keyFile);
       await chmod(this.tls.keyFile, 0o600);
       if (this.user) for (const f of [this.tls.certFile, this.tls.keyFile]) await chown(f, this.user.uid, this.user.gid);
+      this.proxyContext = createSecureContext({ cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) });
       this.templateDir = path.join(this.baseDir, 'template');
       await initTemplate(this.templateDir, this.adminPassword, this.user);
     }
@@ -166,29 +181,48 @@ export class Model {
     return [await freePort(), await freePort()];
   }
 
-  async newEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number): Promise<EndpointRec> {
-    return this.addEndpoint(branch, type, suspendTimeout, await this.ports());
+  async newEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number, options: { size?: ComputeSize; name?: string } = {}): Promise<EndpointRec> {
+    return this.addEndpoint(branch, type, suspendTimeout, await this.ports(), options);
   }
 
-  /** Registers a compute at once (no await), so a branch and its computes appear together. */
-  addEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number, [port, poolerPort]: [number, number]): EndpointRec {
+  /**
+   * Registers a compute at once (no await), so a branch and its computes appear together. Its
+   * two addresses are its proxy's; its Postgres gets a port of its own when it first starts.
+   */
+  addEndpoint(branch: BranchRec, type: EndpointRec['type'], suspendTimeout: number, [port, poolerPort]: [number, number], options: { size?: ComputeSize; name?: string } = {}): EndpointRec {
     const now = Date.now();
     const endpoint: EndpointRec = {
       id: ids.endpointId(),
       branchId: branch.id,
       type,
+      name: options.name,
       state: 'init',
       pending: 'active',
       port,
       poolerPort,
       suspendTimeout,
+      size: options.size ?? this.defaultEndpointSettings.size,
       createdAt: now,
       updatedAt: now,
-      pooler: undefined as unknown as Pooler,
+      sessions: 0,
+      proxy: undefined as unknown as ComputeProxy,
     };
-    endpoint.pooler = new Pooler(endpoint.poolerPort, () => (endpoint.state === 'active' ? endpoint.port : undefined));
+    endpoint.proxy = new ComputeProxy({ direct: port, pooled: poolerPort }, this.proxyContext as SecureContext, admitConnection(this, endpoint), () => endpoint.postgres?.port);
     this.endpoints.set(endpoint.id, endpoint);
     return endpoint;
+  }
+
+  /** The branch's write log: when its data last changed, for point-in-time connections. */
+  writesOf(branchId: string): WriteLog {
+    let log = this.writeLogs.get(branchId);
+    if (!log) this.writeLogs.set(branchId, (log = new WriteLog()));
+    return log;
+  }
+
+  /** The running Postgres that owns a data directory, if any: the only one a copy may read it through. */
+  private runningOn(dataDir: string): PostgresProcess | undefined {
+    for (const e of this.endpoints.values()) if (e.postgres?.running && e.postgres.dataDir === dataDir) return e.postgres;
+    return undefined;
   }
 
   /**
@@ -199,10 +233,18 @@ export class Model {
     if (!this.usePostgres) return;
     branch.dataDir = path.join(this.baseDir, branch.id);
     const source = await this.materialise(parent);
-    await this.copySlot(parent.id, async () => {
-      const running = this.endpointsOf(parent.id).find((e) => e.postgres?.running)?.postgres;
-      await copyDataDir(source, branch.dataDir as string, running, this.user);
-    });
+    await this.copySlot(parent.id, () => copyDataDir(source, branch.dataDir as string, this.runningOn(source), this.user));
+    this.writesOf(branch.id).written();
+  }
+
+  /**
+   * A read-only copy of a branch's data as of now, in a directory of its own, that starts as a
+   * hot standby: what a read-only compute and a point-in-time connection serve.
+   */
+  private async standbyCopy(branch: BranchRec, dir: string): Promise<void> {
+    const source = await this.materialise(branch);
+    await rm(dir, { recursive: true, force: true });
+    await this.copySlot(branch.id, () => copyDataDir(source, dir, this.runningOn(source), this.user, true));
   }
 
   /**
@@ -266,34 +308,169 @@ export class Model {
       }
       op.finishedAt = op.updatedAt = Date.now();
       branch.pendingOps--;
+      if (op.status === 'failed' && endpointId) this.settleAfterFailure(endpointId);
       if (action === 'create_branch' || action === 'create_timeline') branch.state = op.status === 'finished' ? 'ready' : branch.state;
     });
     return op;
   }
 
+  /**
+   * Starts a compute: a read-write one on its branch's data directory, a read-only one as a hot
+   * standby on a fresh copy of it (its own directory, so it never touches the other's files).
+   */
   async startCompute(endpoint: EndpointRec): Promise<void> {
     const branch = this.branches.get(endpoint.branchId);
-    if (this.usePostgres && branch) {
-      const dataDir = await this.materialise(branch);
-      endpoint.postgres ??= new PostgresProcess(dataDir, endpoint.port, this.tls as Tls, this.user, this.adminPassword);
+    // A second start of a running compute (a start asked while one was under way) changes nothing.
+    if (this.usePostgres && branch && !endpoint.postgres?.running) {
+      endpoint.internalPort ??= await freePort();
+      if (endpoint.type === 'read_write') {
+        const dataDir = await this.materialise(branch);
+        endpoint.postgres ??= new PostgresProcess(dataDir, endpoint.internalPort, this.tls as Tls, this.user, this.adminPassword, this.writesOf(branch.id));
+      } else {
+        if (branch.initSource === 'schema-only' && !branch.emptied) throw new Error('a schema-only branch is emptied when its read_write compute first starts: start that one before a read_only compute');
+        endpoint.dataDir = path.join(this.baseDir, endpoint.id);
+        await this.standbyCopy(branch, endpoint.dataDir);
+        endpoint.postgres = new PostgresProcess(endpoint.dataDir, endpoint.internalPort, this.tls as Tls, this.user, this.adminPassword);
+      }
       await endpoint.postgres.start();
-      if (branch.initSource === 'schema-only' && !branch.emptied) {
+      if (endpoint.type === 'read_write' && branch.initSource === 'schema-only' && !branch.emptied) {
         await truncateAll(endpoint.postgres);
         branch.emptied = true;
       }
+      await endpoint.proxy.start();
     }
-    await endpoint.pooler.start();
     endpoint.state = 'active';
     endpoint.pending = undefined;
-    endpoint.startedAt = endpoint.updatedAt = Date.now();
+    endpoint.startedAt = endpoint.updatedAt = endpoint.lastActiveAt = Date.now();
+    this.armIdleTimer(endpoint);
   }
 
   async suspendCompute(endpoint: EndpointRec): Promise<void> {
-    endpoint.pooler.dropConnections();
+    clearTimeout(endpoint.idleTimer);
+    endpoint.proxy.dropConnections();
     await endpoint.postgres?.stop();
+    if (endpoint.type === 'read_only') {
+      // A read-only compute starts from a fresh copy every time; the old one goes.
+      endpoint.postgres = undefined;
+      if (endpoint.dataDir) await rm(endpoint.dataDir, { recursive: true, force: true });
+    }
     endpoint.state = 'idle';
     endpoint.pending = undefined;
     endpoint.suspendedAt = endpoint.updatedAt = Date.now();
+  }
+
+  /** Stops a compute for good: its Postgres, its proxy and its own files. */
+  async deleteCompute(endpoint: EndpointRec): Promise<void> {
+    await this.suspendCompute(endpoint);
+    await endpoint.proxy.stop();
+  }
+
+  /** After a failed start or suspend the compute says what it is, with nothing pending. */
+  private settleAfterFailure(endpointId: string): void {
+    const endpoint = this.endpoints.get(endpointId);
+    if (!endpoint) return;
+    const running = !this.usePostgres ? endpoint.state === 'active' : endpoint.postgres?.running === true;
+    endpoint.state = running ? 'active' : 'idle';
+    endpoint.pending = undefined;
+    endpoint.updatedAt = Date.now();
+  }
+
+  /** A client session through the compute's proxy: it keeps the compute awake, and may write. */
+  sessionOpened(endpoint: EndpointRec): void {
+    endpoint.sessions++;
+    clearTimeout(endpoint.idleTimer);
+    endpoint.lastActiveAt = Date.now();
+    if (endpoint.type === 'read_write') this.writesOf(endpoint.branchId).opened();
+  }
+
+  sessionClosed(endpoint: EndpointRec): void {
+    endpoint.sessions--;
+    endpoint.lastActiveAt = Date.now();
+    if (endpoint.type === 'read_write') this.writesOf(endpoint.branchId).closed();
+    this.armIdleTimer(endpoint);
+  }
+
+  /**
+   * Scale to zero: a compute with `suspend_timeout_seconds` > 0 and no client session is
+   * suspended that many seconds after its last one closed (-1 never suspends).
+   */
+  armIdleTimer(endpoint: EndpointRec): void {
+    clearTimeout(endpoint.idleTimer);
+    // 0 is the project's default (`default_endpoint_settings`), which in the emulator is 0: never.
+    const seconds = endpoint.suspendTimeout === 0 ? this.defaultEndpointSettings.suspendTimeout : endpoint.suspendTimeout;
+    if (seconds <= 0 || endpoint.sessions > 0 || endpoint.state !== 'active' || this.closed) return;
+    endpoint.idleTimer = setTimeout(() => this.suspendIdle(endpoint), seconds * 1000);
+    endpoint.idleTimer.unref();
+  }
+
+  private suspendIdle(endpoint: EndpointRec): void {
+    const branch = this.branches.get(endpoint.branchId);
+    if (!branch || !this.endpoints.has(endpoint.id) || endpoint.sessions > 0 || endpoint.state !== 'active' || endpoint.pending) return;
+    // Not while the branch is busy or its data is being copied: try again a little later.
+    if (branch.pendingOps > 0 || (this.copies.get(branch.id)?.running ?? 0) > 0) {
+      endpoint.idleTimer = setTimeout(() => this.suspendIdle(endpoint), 500);
+      endpoint.idleTimer.unref();
+      return;
+    }
+    endpoint.pending = 'idle';
+    this.enqueue(branch, 'suspend_compute', endpoint.id, () => this.suspendCompute(endpoint));
+  }
+
+  /**
+   * What Neon's proxy does for a connection to a compute that is not running: starts it (a
+   * `start_compute` operation) and waits. Resolves once it is active; throws if it cannot start.
+   */
+  async wake(endpoint: EndpointRec): Promise<void> {
+    let started: OperationRec | undefined;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (!this.endpoints.has(endpoint.id) || this.closed) throw new Error('the compute was deleted');
+      if (endpoint.state === 'active' && !endpoint.pending) return;
+      if (started?.status === 'failed') throw new Error(`the compute could not start: ${started.error ?? 'unknown error'}`);
+      if (!endpoint.pending && endpoint.state !== 'active' && !started) {
+        const branch = this.branches.get(endpoint.branchId);
+        if (!branch) throw new Error('the branch was deleted');
+        endpoint.pending = 'active';
+        started = this.enqueue(branch, 'start_compute', endpoint.id, () => this.startCompute(endpoint));
+      }
+      if (Date.now() > deadline) throw new Error('the compute did not start in time');
+      await sleep(20);
+    }
+  }
+
+  /**
+   * A read-only copy of the branch of a read-write compute, as of now, running as a hot standby on
+   * a port of its own: what a point-in-time connection is served from. `stillTrue` is checked
+   * once the copy is made; if it no longer holds (the branch changed meanwhile), the copy is
+   * dropped and undefined returned. `release` stops and removes it.
+   */
+  async pointInTimeCopy(endpoint: EndpointRec, stillTrue: () => boolean): Promise<{ port: number; release: () => Promise<void> } | undefined> {
+    const branch = this.branches.get(endpoint.branchId);
+    if (!branch) throw new Error('the branch was deleted');
+    const dir = path.join(this.baseDir, `${endpoint.id}-at-${ids.operationId()}`);
+    const release = async (postgres?: PostgresProcess) => {
+      if (postgres) {
+        this.snapshots.delete(postgres);
+        await postgres.stop();
+      }
+      await rm(dir, { recursive: true, force: true });
+    };
+    const opsBefore = this.operations.length;
+    await this.standbyCopy(branch, dir);
+    // Nothing may have run on the branch while it was copied (a start or stop mid-copy, a write).
+    if (!stillTrue() || this.operations.slice(opsBefore).some((op) => op.branchId === branch.id)) {
+      await release();
+      return undefined;
+    }
+    const postgres = new PostgresProcess(dir, await freePort(), this.tls as Tls, this.user, this.adminPassword);
+    this.snapshots.add(postgres);
+    try {
+      await postgres.start();
+    } catch (error) {
+      await release(postgres);
+      throw error;
+    }
+    return { port: postgres.port, release: () => release(postgres) };
   }
 
   /** Removes a branch and its computes from the project now; their processes and files go in `work`. */
@@ -302,10 +479,7 @@ export class Model {
     const endpoints = this.endpointsOf(branch.id);
     for (const e of endpoints) this.endpoints.delete(e.id);
     return async () => {
-      for (const e of endpoints) {
-        await this.suspendCompute(e);
-        await e.pooler.stop();
-      }
+      for (const e of endpoints) await this.deleteCompute(e);
       if (branch.dataDir) await rm(branch.dataDir, { recursive: true, force: true });
     };
   }
@@ -325,17 +499,20 @@ export class Model {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(
-      [...this.endpoints.values()].map(async (e) => {
+    await Promise.all([
+      ...[...this.endpoints.values()].map(async (e) => {
+        clearTimeout(e.idleTimer);
+        await e.proxy.stop();
         await e.postgres?.stop().catch(() => e.postgres?.kill());
-        await e.pooler.stop();
       }),
-    );
+      ...[...this.snapshots].map((p) => p.stop().catch(() => p.kill())),
+    ]);
     if (this.baseDir) await rm(this.baseDir, { recursive: true, force: true });
   }
 
   /** Last resort on process exit: no Postgres is left behind. */
   killAll(): void {
     for (const e of this.endpoints.values()) e.postgres?.kill();
+    for (const p of this.snapshots) p.kill();
   }
 }

@@ -98,7 +98,16 @@ export interface Tls {
   keyFile: string;
 }
 
-/** A running Postgres serving one branch's data directory: one Neon compute. */
+/** Sessions that may write, counted so that the emulator knows when a branch last changed. */
+export interface Sessions {
+  opened(): void;
+  closed(): void;
+}
+
+/**
+ * A running Postgres on its own data directory, listening on a loopback port that only the
+ * compute's proxy and the emulator's own admin connections use: one Neon compute.
+ */
 export class PostgresProcess {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -109,6 +118,8 @@ export class PostgresProcess {
     private readonly tls: Tls,
     private readonly user: RunAs | undefined,
     private readonly adminPassword: string,
+    /** The branch's write log, for a read-write compute; admin connections count as writes. */
+    private readonly writes?: Sessions,
   ) {}
 
   get running(): boolean {
@@ -116,7 +127,8 @@ export class PostgresProcess {
   }
 
   async start(): Promise<void> {
-    await rm(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+    // postmaster.pid is Postgres's own: a compute never removes one (its data directory is its
+    // own, and Postgres itself clears a lock left by a process that is gone).
     const settings = {
       port: String(this.port),
       listen_addresses: '127.0.0.1',
@@ -148,7 +160,7 @@ export class PostgresProcess {
     for (;;) {
       if (!this.child) throw new Error(`Postgres on port ${this.port} exited while starting: ${log.slice(-800)}`);
       try {
-        const client = await this.admin('postgres', 2000);
+        const client = await this.admin('postgres', 2000, false);
         await client.end();
         return;
       } catch {
@@ -172,11 +184,20 @@ export class PostgresProcess {
     this.child?.kill('SIGKILL');
   }
 
-  /** The emulator's own connection; a short timeout while probing a starting server, a patient one for work. */
-  async admin(database: string, timeoutMs = 15_000): Promise<pg.Client> {
+  /**
+   * The emulator's own connection, straight to the internal port; a short timeout while probing
+   * a starting server, a patient one for work. `mayWrite` false for probes and backups, which
+   * leave the branch's data as it is.
+   */
+  async admin(database: string, timeoutMs = 15_000, mayWrite = true): Promise<pg.Client> {
     const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: timeoutMs });
     client.on('error', () => undefined);
     await client.connect();
+    const writes = mayWrite ? this.writes : undefined;
+    if (writes) {
+      writes.opened();
+      client.once('end', () => writes.closed());
+    }
     return client;
   }
 }
@@ -186,14 +207,16 @@ const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
 /**
  * Copies a branch's data directory into a new one. When its Postgres is running this is an
  * online base backup (pg_backup_start / copy / pg_backup_stop, then the WAL): the parent keeps
- * serving its connections, and the copy recovers to a consistent state when it starts.
+ * serving its connections, and the copy recovers to a consistent state when it starts. With
+ * `standby`, the copy starts as a hot standby (standby.signal): it serves reads, and Postgres
+ * refuses every write ("cannot execute INSERT in a read-only transaction"), whatever a client sets.
  */
-export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined): Promise<void> {
+export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby = false): Promise<void> {
   const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
   } else {
-    const client = await running.admin('postgres');
+    const client = await running.admin('postgres', 15_000, false);
     try {
       await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
       await cp(source, target, { recursive: true, filter });
@@ -205,6 +228,7 @@ export async function copyDataDir(source: string, target: string, running: Postg
     }
   }
   await mkdir(path.join(target, 'pg_wal', 'archive_status'), { recursive: true });
+  if (standby) await writeFile(path.join(target, 'standby.signal'), '');
   await chmod(target, 0o700);
   await chownTree(target, user);
 }
