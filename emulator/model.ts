@@ -8,7 +8,7 @@ import { DEFAULT_COMPUTE_SIZE, type ComputeSize } from './compute-size.js';
 import * as ids from './ids.js';
 import { WriteLog } from './point-in-time.js';
 import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type EndpointRec, type Json, type OperationRec } from './records.js';
-import { copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
+import { ADMIN_USER, copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
 
 export interface ModelOptions {
   /** Minimum milliseconds an operation stays `running`, by action; `scheduling` is the queue time. */
@@ -239,12 +239,14 @@ export class Model {
 
   /**
    * A read-only copy of a branch's data as of now, in a directory of its own, that starts as a
-   * hot standby: what a read-only compute and a point-in-time connection serve.
+   * hot standby: what a read-only compute (following the Postgres at port `follow` from then on)
+   * and a point-in-time connection (staying as it is) serve.
    */
-  private async standbyCopy(branch: BranchRec, dir: string): Promise<void> {
+  private async standbyCopy(branch: BranchRec, dir: string, follow?: number): Promise<void> {
     const source = await this.materialise(branch);
     await rm(dir, { recursive: true, force: true });
-    await this.copySlot(branch.id, () => copyDataDir(source, dir, this.runningOn(source), this.user, true));
+    const primary = follow === undefined ? undefined : `host=127.0.0.1 port=${follow} user=${ADMIN_USER} password=${this.adminPassword} sslmode=disable`;
+    await this.copySlot(branch.id, () => copyDataDir(source, dir, this.runningOn(source), this.user, { follow: primary }));
   }
 
   /**
@@ -329,7 +331,10 @@ export class Model {
       } else {
         if (branch.initSource === 'schema-only' && !branch.emptied) throw new Error('a schema-only branch is emptied when its read_write compute first starts: start that one before a read_only compute');
         endpoint.dataDir = path.join(this.baseDir, endpoint.id);
-        await this.standbyCopy(branch, endpoint.dataDir);
+        // It follows the branch's read-write compute (at the port that one has or will have), as Neon's replicas do.
+        const primary = this.endpointsOf(branch.id).find((e) => e.type === 'read_write');
+        if (primary) primary.internalPort ??= await freePort();
+        await this.standbyCopy(branch, endpoint.dataDir, primary?.internalPort);
         endpoint.postgres = new PostgresProcess(endpoint.dataDir, endpoint.internalPort, this.tls as Tls, this.user, this.adminPassword);
       }
       await endpoint.postgres.start();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -76,9 +76,11 @@ export async function freePort(): Promise<number> {
 
 export const ADMIN_USER = 'cloud_admin';
 
-const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS.
+const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS,
+# and streams the WAL of a read-write compute to its branch's read-only computes.
 hostssl all all 127.0.0.1/32 scram-sha-256
 host    all ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
+host    replication ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
 `;
 
 /** One initdb per emulator; every root branch starts as a copy of it. */
@@ -209,9 +211,10 @@ const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
  * online base backup (pg_backup_start / copy / pg_backup_stop, then the WAL): the parent keeps
  * serving its connections, and the copy recovers to a consistent state when it starts. With
  * `standby`, the copy starts as a hot standby (standby.signal): it serves reads, and Postgres
- * refuses every write ("cannot execute INSERT in a read-only transaction"), whatever a client sets.
+ * refuses every write ("cannot execute INSERT in a read-only transaction"), whatever a client
+ * sets; with `follow` (a libpq connection string to the primary) it then streams its WAL.
  */
-export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby = false): Promise<void> {
+export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby?: { follow?: string }): Promise<void> {
   const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
@@ -228,7 +231,11 @@ export async function copyDataDir(source: string, target: string, running: Postg
     }
   }
   await mkdir(path.join(target, 'pg_wal', 'archive_status'), { recursive: true });
-  if (standby) await writeFile(path.join(target, 'standby.signal'), '');
+  if (standby) {
+    await writeFile(path.join(target, 'standby.signal'), '');
+    // A standby that follows streams the primary's WAL from then on; one that does not stays at the copy.
+    if (standby.follow) await appendFile(path.join(target, 'postgresql.auto.conf'), `primary_conninfo = '${standby.follow.replace(/'/g, "''")}'\n`);
+  }
   await chmod(target, 0o700);
   await chownTree(target, user);
 }

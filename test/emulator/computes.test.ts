@@ -39,15 +39,19 @@ describe('emulator: computes', () => {
     const roUri = (await neonctl(neon, 'connection-string', 'replicated', '--endpoint-type', 'read_only')).trim();
     expect(roUri).not.toBe(rwUri);
 
-    // The branch's data, at least as of the replica's start.
+    // The branch's data, as of the replica's start.
     expect((await sql(roUri, 'SELECT array_agg(id ORDER BY id) AS ids FROM items'))[0]?.ids).toEqual([1, 2, 3]);
     // Writes are refused with Neon's message, and no session setting lifts that.
     await expect(sql(roUri, "INSERT INTO items VALUES (9, 'no')")).rejects.toThrow('cannot execute INSERT in a read-only transaction');
     await expect(sql(roUri, "SET default_transaction_read_only = off; INSERT INTO items VALUES (9, 'no')")).rejects.toThrow('cannot execute INSERT in a read-only transaction');
     await expect(sql(roUri, "BEGIN READ WRITE; INSERT INTO items VALUES (9, 'no')")).rejects.toThrow(/read-write mode during recovery|read-only transaction/);
 
-    // The read-write compute was not restarted, still owns its lock file, and takes writes.
+    // The read-write compute was not restarted, still owns its lock file, and takes writes,
+    // which the replica then shows, as Neon's replicas follow their primary.
     await sql(rwUri, "INSERT INTO items VALUES (4, 'after the replica')");
+    const deadline = Date.now() + 30_000;
+    while ((await sql(roUri, 'SELECT count(*)::int AS n FROM items WHERE id = 4'))[0]?.n !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await sql(roUri, 'SELECT array_agg(id ORDER BY id) AS ids FROM items'))[0]?.ids).toEqual([1, 2, 3, 4]);
     expect((await sql(rwUri, 'SELECT floor(extract(epoch FROM pg_postmaster_start_time()))::bigint AS started'))[0]?.started).toBe(started);
     const rw = neon.model.endpoints.get(branch.endpointId);
     const ro = neon.model.endpoints.get(added.id);
