@@ -61,8 +61,9 @@ export class Model {
   private readonly usePostgres: boolean;
   private proxyContext?: SecureContext;
   private readonly writeLogs = new Map<string, WriteLog>();
-  /** Short-lived read-only copies that serve point-in-time connections. */
-  private readonly snapshots = new Set<PostgresProcess>();
+  /** Every Postgres the model has made (computes and point-in-time copies), so that none outlives it. */
+  private readonly processes = new Set<PostgresProcess>();
+  private readonly proxies = new Set<ComputeProxy>();
   private baseDir = '';
   private templateDir = '';
   private user?: RunAs;
@@ -208,6 +209,7 @@ export class Model {
       proxy: undefined as unknown as ComputeProxy,
     };
     endpoint.proxy = new ComputeProxy({ direct: port, pooled: poolerPort }, this.proxyContext as SecureContext, admitConnection(this, endpoint), () => endpoint.postgres?.port);
+    this.proxies.add(endpoint.proxy);
     this.endpoints.set(endpoint.id, endpoint);
     return endpoint;
   }
@@ -327,7 +329,7 @@ export class Model {
       endpoint.internalPort ??= await freePort();
       if (endpoint.type === 'read_write') {
         const dataDir = await this.materialise(branch);
-        endpoint.postgres ??= new PostgresProcess(dataDir, endpoint.internalPort, this.tls as Tls, this.user, this.adminPassword, this.writesOf(branch.id));
+        endpoint.postgres ??= this.postgresOn(dataDir, endpoint.internalPort, this.writesOf(branch.id));
       } else {
         if (branch.initSource === 'schema-only' && !branch.emptied) throw new Error('a schema-only branch is emptied when its read_write compute first starts: start that one before a read_only compute');
         endpoint.dataDir = path.join(this.baseDir, endpoint.id);
@@ -335,7 +337,7 @@ export class Model {
         const primary = this.endpointsOf(branch.id).find((e) => e.type === 'read_write');
         if (primary) primary.internalPort ??= await freePort();
         await this.standbyCopy(branch, endpoint.dataDir, primary?.internalPort);
-        endpoint.postgres = new PostgresProcess(endpoint.dataDir, endpoint.internalPort, this.tls as Tls, this.user, this.adminPassword);
+        endpoint.postgres = this.postgresOn(endpoint.dataDir, endpoint.internalPort);
       }
       await endpoint.postgres.start();
       if (endpoint.type === 'read_write' && branch.initSource === 'schema-only' && !branch.emptied) {
@@ -350,12 +352,19 @@ export class Model {
     this.armIdleTimer(endpoint);
   }
 
+  private postgresOn(dataDir: string, port: number, writes?: WriteLog): PostgresProcess {
+    const postgres = new PostgresProcess(dataDir, port, this.tls as Tls, this.user, this.adminPassword, writes);
+    this.processes.add(postgres);
+    return postgres;
+  }
+
   async suspendCompute(endpoint: EndpointRec): Promise<void> {
     clearTimeout(endpoint.idleTimer);
     endpoint.proxy.dropConnections();
     await endpoint.postgres?.stop();
     if (endpoint.type === 'read_only') {
       // A read-only compute starts from a fresh copy every time; the old one goes.
+      if (endpoint.postgres) this.processes.delete(endpoint.postgres);
       endpoint.postgres = undefined;
       if (endpoint.dataDir) await rm(endpoint.dataDir, { recursive: true, force: true });
     }
@@ -368,6 +377,8 @@ export class Model {
   async deleteCompute(endpoint: EndpointRec): Promise<void> {
     await this.suspendCompute(endpoint);
     await endpoint.proxy.stop();
+    this.proxies.delete(endpoint.proxy);
+    if (endpoint.postgres) this.processes.delete(endpoint.postgres);
   }
 
   /** After a failed start or suspend the compute says what it is, with nothing pending. */
@@ -455,20 +466,22 @@ export class Model {
     const dir = path.join(this.baseDir, `${endpoint.id}-at-${ids.operationId()}`);
     const release = async (postgres?: PostgresProcess) => {
       if (postgres) {
-        this.snapshots.delete(postgres);
         await postgres.stop();
+        this.processes.delete(postgres);
       }
       await rm(dir, { recursive: true, force: true });
     };
+    // Not while a compute of the branch starts or stops: its files are then no sound copy.
+    const deadline = Date.now() + 30_000;
+    while (branch.pendingOps > 0 && Date.now() < deadline) await sleep(50);
     const opsBefore = this.operations.length;
     await this.standbyCopy(branch, dir);
     // Nothing may have run on the branch while it was copied (a start or stop mid-copy, a write).
-    if (!stillTrue() || this.operations.slice(opsBefore).some((op) => op.branchId === branch.id)) {
+    if (!stillTrue() || branch.pendingOps > 0 || this.operations.slice(opsBefore).some((op) => op.branchId === branch.id)) {
       await release();
       return undefined;
     }
-    const postgres = new PostgresProcess(dir, await freePort(), this.tls as Tls, this.user, this.adminPassword);
-    this.snapshots.add(postgres);
+    const postgres = this.postgresOn(dir, await freePort());
     try {
       await postgres.start();
     } catch (error) {
@@ -504,20 +517,13 @@ export class Model {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([
-      ...[...this.endpoints.values()].map(async (e) => {
-        clearTimeout(e.idleTimer);
-        await e.proxy.stop();
-        await e.postgres?.stop().catch(() => e.postgres?.kill());
-      }),
-      ...[...this.snapshots].map((p) => p.stop().catch(() => p.kill())),
-    ]);
+    for (const e of this.endpoints.values()) clearTimeout(e.idleTimer);
+    await Promise.all([...[...this.proxies].map((p) => p.stop()), ...[...this.processes].map((p) => p.stop().catch(() => p.kill()))]);
     if (this.baseDir) await rm(this.baseDir, { recursive: true, force: true });
   }
 
   /** Last resort on process exit: no Postgres is left behind. */
   killAll(): void {
-    for (const e of this.endpoints.values()) e.postgres?.kill();
-    for (const p of this.snapshots) p.kill();
+    for (const p of this.processes) p.kill();
   }
 }
