@@ -28,8 +28,10 @@ describe('emulator: point-in-time connections', () => {
   afterAll(() => neon.stop());
 
   it('a time after the branch\'s last write is its present state: served, read-only, as Neon serves a point in time', async () => {
-    // A second after the last session closed; neonctl refuses times in the future.
-    await sleep(1000);
+    // A moment after the last session closed (as the emulator saw it); neonctl refuses times in the future.
+    const branchId = neon.model.branchByName('history')?.id ?? '';
+    while (neon.model.writesOf(branchId).open > 0) await sleep(50);
+    await sleep(100);
     const at = new Date().toISOString();
     await sleep(200);
     const uri = (await neonctl(neon, 'connection-string', `history@${at}`)).trim();
@@ -38,7 +40,7 @@ describe('emulator: point-in-time connections', () => {
     await expect(sql(uri, 'INSERT INTO events VALUES (3)')).rejects.toThrow('cannot execute INSERT in a read-only transaction');
     if (PSQL) expect(await psql(uri, 'SELECT count(*) FROM events')).toMatchObject({ code: 0, stdout: '2' });
     // The branch itself was not touched.
-    expect(await sql(await client.connectionUri(neon.model.branchByName('history')?.id ?? ''), 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 2 }]);
+    expect(await sql(await client.connectionUri(branchId), 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 2 }]);
   });
 
   it('a time before the last write is refused, saying the emulator cannot go back in time', async () => {
