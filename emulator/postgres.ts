@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -74,9 +74,11 @@ export async function freePort(): Promise<number> {
 
 export const ADMIN_USER = 'cloud_admin';
 
-const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS.
+const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS,
+# and streams the WAL of a read-write compute to its branch's read-only computes.
 hostssl all all 127.0.0.1/32 scram-sha-256
 host    all ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
+host    replication ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
 `;
 
 /** One initdb per emulator; every root branch starts as a copy of it. */
@@ -96,7 +98,16 @@ export interface Tls {
   keyFile: string;
 }
 
-/** A running Postgres serving one branch's data directory: one Neon compute. */
+/** Sessions that may write, counted so that the emulator knows when a branch last changed. */
+export interface Sessions {
+  opened(): void;
+  closed(): void;
+}
+
+/**
+ * A running Postgres on its own data directory, listening on a loopback port that only the
+ * compute's proxy and the emulator's own admin connections use: one Neon compute.
+ */
 export class PostgresProcess {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -107,6 +118,8 @@ export class PostgresProcess {
     private readonly tls: Tls,
     private readonly user: RunAs | undefined,
     private readonly adminPassword: string,
+    /** The branch's write log, for a read-write compute; admin connections count as writes. */
+    private readonly writes?: Sessions,
   ) {}
 
   get running(): boolean {
@@ -114,7 +127,8 @@ export class PostgresProcess {
   }
 
   async start(): Promise<void> {
-    await rm(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+    // postmaster.pid is Postgres's own: a compute never removes one (its data directory is its
+    // own, and Postgres itself clears a lock left by a process that is gone).
     const settings = {
       port: String(this.port),
       listen_addresses: '127.0.0.1',
@@ -148,7 +162,7 @@ export class PostgresProcess {
     for (;;) {
       if (!this.child) throw new Error(`Postgres on port ${this.port} exited while starting: ${log.slice(-800)}`);
       try {
-        const client = await this.admin('postgres', 2000);
+        const client = await this.admin('postgres', 2000, false);
         await client.end();
         return;
       } catch {
@@ -172,11 +186,20 @@ export class PostgresProcess {
     this.child?.kill('SIGKILL');
   }
 
-  /** The emulator's own connection; a short timeout while probing a starting server, a patient one for work. */
-  async admin(database: string, timeoutMs = 15_000): Promise<pg.Client> {
+  /**
+   * The emulator's own connection, straight to the internal port; a short timeout while probing
+   * a starting server, a patient one for work. `mayWrite` false for probes and backups, which
+   * leave the branch's data as it is.
+   */
+  async admin(database: string, timeoutMs = 15_000, mayWrite = true): Promise<pg.Client> {
     const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: timeoutMs });
     client.on('error', () => undefined);
     await client.connect();
+    const writes = mayWrite ? this.writes : undefined;
+    if (writes) {
+      writes.opened();
+      client.once('end', () => writes.closed());
+    }
     return client;
   }
 }
@@ -186,14 +209,17 @@ const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
 /**
  * Copies a branch's data directory into a new one. When its Postgres is running this is an
  * online base backup (pg_backup_start / copy / pg_backup_stop, then the WAL): the parent keeps
- * serving its connections, and the copy recovers to a consistent state when it starts.
+ * serving its connections, and the copy recovers to a consistent state when it starts. With
+ * `standby`, the copy starts as a hot standby (standby.signal): it serves reads, and Postgres
+ * refuses every write ("cannot execute INSERT in a read-only transaction"), whatever a client
+ * sets; with `follow` (a libpq connection string to the primary) it then streams its WAL.
  */
-export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined): Promise<void> {
+export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby?: { follow?: string }): Promise<void> {
   const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
   } else {
-    const client = await running.admin('postgres');
+    const client = await running.admin('postgres', 15_000, false);
     try {
       await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
       await cp(source, target, { recursive: true, filter });
@@ -205,6 +231,11 @@ export async function copyDataDir(source: string, target: string, running: Postg
     }
   }
   await mkdir(path.join(target, 'pg_wal', 'archive_status'), { recursive: true });
+  if (standby) {
+    await writeFile(path.join(target, 'standby.signal'), '');
+    // A standby that follows streams the primary's WAL from then on; one that does not stays at the copy.
+    if (standby.follow) await appendFile(path.join(target, 'postgresql.auto.conf'), `primary_conninfo = '${standby.follow.replace(/'/g, "''")}'\n`);
+  }
   await chmod(target, 0o700);
   await chownTree(target, user);
 }

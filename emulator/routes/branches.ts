@@ -1,4 +1,5 @@
 import { refuseRestricted } from '../anonymization.js';
+import { computeSize } from '../compute-size.js';
 import type { Model } from '../model.js';
 import { resolvePointInTime, stillAt } from '../point-in-time.js';
 import { ApiError, iso, type BranchRec, type EndpointRec, type Json } from '../records.js';
@@ -22,6 +23,7 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   const types = endpointSpecs.map((e) => object(e, 'endpoint').type);
   if (types.some((t) => t !== 'read_write' && t !== 'read_only')) throw new ApiError(400, 'endpoint type must be read_write or read_only');
   if (types.filter((t) => t === 'read_write').length > 1) throw new ApiError(400, 'a branch can have only one read_write endpoint');
+  const sizes = (endpointSpecs as Json[]).map((e) => computeSize(e, model.defaultEndpointSettings.size));
   const expiry = expiresAt(spec.expires_at);
   const annotation = annotationValue(body.annotation_value);
   const ports = await Promise.all(endpointSpecs.map(() => model.ports()));
@@ -31,7 +33,7 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
   for (const db of parent.databases) branch.databases.push({ ...db, id: model.newDatabaseId() });
   const endpoints = (endpointSpecs as Json[]).map((e, i) =>
-    model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number]),
+    model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number], { size: sizes[i] }),
   );
   branch.pendingOps++;
   try {
