@@ -1,8 +1,8 @@
 import type { Admission, Gate, Hello } from './compute-proxy.js';
 import type { Model } from './model.js';
 import { networkRefusal } from './network-rules.js';
-import { pointInTimeRefusal, readOptions } from './point-in-time.js';
-import type { EndpointRec } from './records.js';
+import { CONNECTION_POINT_NAMES, pointOn, readOptions, stillAt } from './point-in-time.js';
+import { ApiError, type EndpointRec } from './records.js';
 
 // What happens at a compute's address between the client's StartupMessage and its Postgres, in
 // Neon's proxy's order: the project's network rules, then a point in time asked for in
@@ -27,16 +27,15 @@ export function admitConnection(model: Model, endpoint: EndpointRec): Gate {
 
     if (options.pointInTime) {
       if (endpoint.type !== 'read_write') return { refuse: `The Neon emulator serves a point in time only through a branch's read_write compute, and ${endpoint.id} is read_only.`, code: FEATURE_NOT_SUPPORTED };
-      const writes = model.writesOf(branch.id);
-      const pointInTime = options.pointInTime;
-      const refusal = pointInTimeRefusal(branch.name, pointInTime, writes);
-      if (refusal) return { refuse: refusal, code: FEATURE_NOT_SUPPORTED };
       try {
-        // Neon serves a point in time read-only, from a compute of its own: so does the emulator.
-        const copy = await model.pointInTimeCopy(endpoint, () => pointInTimeRefusal(branch.name, pointInTime, writes) === undefined);
-        if (!copy) return { refuse: pointInTimeRefusal(branch.name, pointInTime, writes) ?? `Branch ${branch.name} changed while its state at ${pointInTime.text} was being read; try again.`, code: FEATURE_NOT_SUPPORTED };
+        // The branch's data as its Postgres tells it (see point-in-time.ts), as the API decides.
+        const point = await pointOn(model, branch, options.pointInTime, CONNECTION_POINT_NAMES);
+        // Neon serves a point in time read-only, from a compute of its own: so does the emulator,
+        // from a copy checked afterwards to be still that point.
+        const copy = await model.pointInTimeCopy(branch, () => stillAt(model, branch, point, 'point in time'));
         return { port: copy.port, params, release: copy.release };
       } catch (error) {
+        if (error instanceof ApiError) return { refuse: error.message, code: FEATURE_NOT_SUPPORTED };
         return { refuse: `Couldn't connect to compute node: ${(error as Error).message}` };
       }
     }

@@ -9,7 +9,6 @@ import { DEFAULT_COMPUTE_SIZE, type ComputeSize } from './compute-size.js';
 import { openDataDir } from './connection-gate.js';
 import { DataGate } from './data-gate.js';
 import * as ids from './ids.js';
-import { WriteLog } from './point-in-time.js';
 import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type DataState, type EndpointRec, type Json, type OperationRec } from './records.js';
 import { ADMIN_USER, copyDataDir, freePort, initTemplate, PostgresProcess, runAsUser, truncateAll, type RunAs, type Tls } from './postgres.js';
 
@@ -63,7 +62,6 @@ export class Model {
   defaultEndpointSettings: { size: ComputeSize; suspendTimeout: number } = { size: DEFAULT_COMPUTE_SIZE, suspendTimeout: 0 };
   private readonly usePostgres: boolean;
   private proxyContext?: SecureContext;
-  private readonly writeLogs = new Map<string, WriteLog>();
   /** Every Postgres the model has made (computes and point-in-time copies), so that none outlives it. */
   private readonly processes = new Set<PostgresProcess>();
   private readonly proxies = new Set<ComputeProxy>();
@@ -223,13 +221,6 @@ export class Model {
     return endpoint;
   }
 
-  /** The branch's write log: when its data last changed, for point-in-time connections. */
-  writesOf(branchId: string): WriteLog {
-    let log = this.writeLogs.get(branchId);
-    if (!log) this.writeLogs.set(branchId, (log = new WriteLog()));
-    return log;
-  }
-
   /**
    * Copies the parent's data into a new branch now, so the branch holds the parent as of the
    * request (Neon branches from the parent's latest LSN at creation), once every database and role
@@ -253,7 +244,6 @@ export class Model {
           this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
         }),
       );
-      this.writesOf(branch.id).written();
     })();
     branch.dataReady = copy;
     await copy;
@@ -411,7 +401,7 @@ export class Model {
     return this.gate(branch).exclusive(async () => {
       const running = this.runningPostgres(branch);
       if (running) return work(running);
-      const temporary = this.postgresOn(dataDir, await freePort(), this.writesOf(branch.id));
+      const temporary = this.postgresOn(dataDir, await freePort());
       try {
         await temporary.start();
         return await work(temporary);
@@ -499,7 +489,7 @@ export class Model {
       endpoint.internalPort ??= await freePort();
       if (endpoint.type === 'read_write') {
         const dataDir = await this.materialise(branch);
-        const postgres = (endpoint.postgres ??= this.postgresOn(dataDir, endpoint.internalPort, this.writesOf(branch.id)));
+        const postgres = (endpoint.postgres ??= this.postgresOn(dataDir, endpoint.internalPort));
         // Never while the emulator itself has a Postgres on this data (see withPostgres), nor mid-copy.
         await this.gate(branch).exclusive(() => postgres.start());
       } else {
@@ -524,8 +514,8 @@ export class Model {
     this.armIdleTimer(endpoint);
   }
 
-  private postgresOn(dataDir: string, port: number, writes?: WriteLog): PostgresProcess {
-    const postgres = new PostgresProcess(dataDir, port, this.tls as Tls, this.user, this.adminPassword, writes);
+  private postgresOn(dataDir: string, port: number): PostgresProcess {
+    const postgres = new PostgresProcess(dataDir, port, this.tls as Tls, this.user, this.adminPassword);
     this.processes.add(postgres);
     return postgres;
   }
@@ -567,18 +557,16 @@ export class Model {
     endpoint.updatedAt = Date.now();
   }
 
-  /** A client session through the compute's proxy: it keeps the compute awake, and may write. */
+  /** A client session through the compute's proxy: it keeps the compute awake. */
   sessionOpened(endpoint: EndpointRec): void {
     endpoint.sessions++;
     clearTimeout(endpoint.idleTimer);
     endpoint.lastActiveAt = Date.now();
-    if (endpoint.type === 'read_write') this.writesOf(endpoint.branchId).opened();
   }
 
   sessionClosed(endpoint: EndpointRec): void {
     endpoint.sessions--;
     endpoint.lastActiveAt = Date.now();
-    if (endpoint.type === 'read_write') this.writesOf(endpoint.branchId).closed();
     this.armIdleTimer(endpoint);
   }
 
@@ -631,40 +619,31 @@ export class Model {
   }
 
   /**
-   * A read-only copy of the branch of a read-write compute, as of now, running as a hot standby on
-   * a port of its own: what a point-in-time connection is served from. `stillTrue` is checked
-   * once the copy is made; if it no longer holds (the branch changed meanwhile), the copy is
-   * dropped and undefined returned. `release` stops and removes it.
+   * A read-only copy of a branch as of now, running as a hot standby that follows nothing, on a
+   * port of its own: what a point-in-time connection is served from (see compute-gate.ts).
+   * `verify` runs once the copy is made and before it starts: if it throws (the branch changed
+   * meanwhile), the copy is removed and the error passed on. `release` stops and removes it.
    */
-  async pointInTimeCopy(endpoint: EndpointRec, stillTrue: () => boolean): Promise<{ port: number; release: () => Promise<void> } | undefined> {
-    const branch = this.branches.get(endpoint.branchId);
-    if (!branch) throw new Error('the branch was deleted');
-    const dir = path.join(this.baseDir, `${endpoint.id}-at-${ids.operationId()}`);
-    const release = async (postgres?: PostgresProcess) => {
+  async pointInTimeCopy(branch: BranchRec, verify: () => Promise<void>): Promise<{ port: number; release: () => Promise<void> }> {
+    const dir = path.join(this.baseDir, `${branch.id}-at-${ids.operationId()}`);
+    let postgres: PostgresProcess | undefined;
+    const release = async () => {
       if (postgres) {
-        await postgres.stop();
+        await postgres.stop().catch(() => postgres?.kill());
         this.processes.delete(postgres);
       }
       await rm(dir, { recursive: true, force: true });
     };
-    // Not while a compute of the branch starts or stops: its files are then no sound copy.
-    const deadline = Date.now() + 30_000;
-    while (branch.pendingOps > 0 && Date.now() < deadline) await sleep(50);
-    const opsBefore = this.operations.length;
-    await this.standbyCopy(branch, dir);
-    // Nothing may have run on the branch while it was copied (a start or stop mid-copy, a write).
-    if (!stillTrue() || branch.pendingOps > 0 || this.operations.slice(opsBefore).some((op) => op.branchId === branch.id)) {
-      await release();
-      return undefined;
-    }
-    const postgres = this.postgresOn(dir, await freePort());
     try {
+      await this.standbyCopy(branch, dir);
+      await verify();
+      postgres = this.postgresOn(dir, await freePort());
       await postgres.start();
     } catch (error) {
-      await release(postgres);
+      await release();
       throw error;
     }
-    return { port: postgres.port, release: () => release(postgres) };
+    return { port: postgres.port, release };
   }
 
   /** Removes a branch and its computes from the project now; their processes and files go in `work`. */

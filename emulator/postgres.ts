@@ -98,12 +98,6 @@ export interface Tls {
   keyFile: string;
 }
 
-/** Sessions that may write, counted so that the emulator knows when a branch last changed. */
-export interface Sessions {
-  opened(): void;
-  closed(): void;
-}
-
 /**
  * A running Postgres on its own data directory, listening on a loopback port that only the
  * compute's proxy and the emulator's own admin connections use: one Neon compute.
@@ -118,8 +112,6 @@ export class PostgresProcess {
     private readonly tls: Tls,
     private readonly user: RunAs | undefined,
     private readonly adminPassword: string,
-    /** The branch's write log, for a read-write compute; admin connections count as writes. */
-    private readonly writes?: Sessions,
   ) {}
 
   get running(): boolean {
@@ -162,7 +154,7 @@ export class PostgresProcess {
     for (;;) {
       if (!this.child) throw new Error(`Postgres on port ${this.port} exited while starting: ${log.slice(-800)}`);
       try {
-        const client = await this.admin('postgres', 2000, false);
+        const client = await this.admin('postgres', 2000);
         await client.end();
         return;
       } catch {
@@ -186,20 +178,11 @@ export class PostgresProcess {
     this.child?.kill('SIGKILL');
   }
 
-  /**
-   * The emulator's own connection, straight to the internal port; a short timeout while probing
-   * a starting server, a patient one for work. `mayWrite` false for probes and backups, which
-   * leave the branch's data as it is.
-   */
-  async admin(database: string, timeoutMs = 15_000, mayWrite = true): Promise<pg.Client> {
+  /** The emulator's own connection, straight to the internal port; a short timeout while probing a starting server, a patient one for work. */
+  async admin(database: string, timeoutMs = 15_000): Promise<pg.Client> {
     const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: timeoutMs });
     client.on('error', () => undefined);
     await client.connect();
-    const writes = mayWrite ? this.writes : undefined;
-    if (writes) {
-      writes.opened();
-      client.once('end', () => writes.closed());
-    }
     return client;
   }
 }
@@ -219,7 +202,7 @@ export async function copyDataDir(source: string, target: string, running: Postg
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
   } else {
-    const client = await running.admin('postgres', 15_000, false);
+    const client = await running.admin('postgres');
     try {
       await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
       await cp(source, target, { recursive: true, filter });

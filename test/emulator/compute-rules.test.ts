@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSize } from '../../emulator/compute-size.js';
 import { NETWORK_NOT_ALLOWED, ipNotAllowed, networkRefusal, validateAllowedIps } from '../../emulator/network-rules.js';
-import { pointInTimeRefusal, readOptions, WriteLog } from '../../emulator/point-in-time.js';
+import { CONNECTION_POINT_NAMES, pointRefusal, readOptions } from '../../emulator/point-in-time.js';
 
 /** The decisions behind the compute hosts, as pure functions: sizes, network rules, startup options. */
 describe('emulator: compute rules', () => {
@@ -43,14 +43,21 @@ describe('emulator: compute rules', () => {
     expect(readOptions(undefined)).toEqual({});
   });
 
-  it('a point in time is the present only when nothing can have written since', () => {
-    const writes = new WriteLog();
-    const at = Date.now() + 1;
-    expect(pointInTimeRefusal('b', { kind: 'timestamp', text: 't', at }, writes, at + 10)).toBeUndefined();
-    expect(pointInTimeRefusal('b', { kind: 'timestamp', text: 't', at: at - 1000 }, writes, at + 10)).toMatch(/cannot go back in time.*has changed since t/);
-    expect(pointInTimeRefusal('b', { kind: 'timestamp', text: 't', at: at + 60_000 }, writes, at + 10)).toMatch(/in the future/);
-    writes.opened();
-    expect(pointInTimeRefusal('b', { kind: 'timestamp', text: 't', at }, writes, at + 10)).toMatch(/session open/);
-    expect(pointInTimeRefusal('b', { kind: 'lsn', text: '0/1' }, new WriteLog(), at)).toMatch(/cannot go back in time.*LSN 0\/1/);
+  it('a point in time is served only where the branch\'s data is its present: a time from its last commit on, an LSN from its last change to its current LSN', () => {
+    const changedAt = Date.parse('2025-06-01T12:00:00Z');
+    const state = { at: changedAt + 60_000, lsn: '0/3000100', changedAt, changedLsn: '0/3000000' };
+    const at = (time: number) => ({ kind: 'timestamp' as const, text: new Date(time).toISOString(), at: time });
+    const lsn = (text: string) => ({ kind: 'lsn' as const, text });
+    const refusal = (asked: ReturnType<typeof at> | ReturnType<typeof lsn>) => pointRefusal('br-b', asked, state, CONNECTION_POINT_NAMES, changedAt + 120_000);
+    expect(refusal(at(changedAt))).toBeUndefined();
+    expect(refusal(at(changedAt + 30_000))).toBeUndefined();
+    expect(refusal(at(changedAt - 1))).toMatch(/cannot go back in time: branch br-b last changed at 2025-06-01T12:00:00.000Z, after neon_timestamp/);
+    expect(refusal(at(changedAt + 600_000))).toMatch(/neon_timestamp .* is in the future/);
+    expect(refusal(lsn('0/3000000'))).toBeUndefined();
+    expect(refusal(lsn('0/3000080'))).toBeUndefined();
+    expect(refusal(lsn('0/3000100'))).toBeUndefined();
+    expect(refusal(lsn('0/2FFFFFF'))).toMatch(/cannot go back in time: branch br-b changed after neon_lsn 0\/2FFFFFF \(its data is the same only from 0\/3000000 to 0\/3000100\)/);
+    expect(refusal(lsn('0/3000101'))).toMatch(/neon_lsn 0\/3000101 is ahead of branch br-b, whose current LSN is 0\/3000100/);
+    expect(refusal(lsn('1/0'))).toMatch(/is ahead/);
   });
 });
