@@ -1,3 +1,4 @@
+import { restrictedActions } from './anonymization.js';
 import type { Admission, Gate, Hello } from './compute-proxy.js';
 import type { Model } from './model.js';
 import { networkRefusal } from './network-rules.js';
@@ -5,7 +6,8 @@ import { CONNECTION_POINT_NAMES, pointOn, readOptions, stillAt } from './point-i
 import { ApiError, type EndpointRec } from './records.js';
 
 // What happens at a compute's address between the client's StartupMessage and its Postgres, in
-// Neon's proxy's order: the project's network rules, then a point in time asked for in
+// Neon's proxy's order: the project's network rules, then the branch's own restrictions (an
+// anonymized branch refuses clients until it is masked), then a point in time asked for in
 // `options`, then waking the compute if it sleeps.
 
 const FEATURE_NOT_SUPPORTED = '0A000';
@@ -18,6 +20,11 @@ export function admitConnection(model: Model, endpoint: EndpointRec): Gate {
 
     const blocked = networkRefusal(model.projectSettings, branch.protected, hello.address);
     if (blocked) return { refuse: blocked };
+
+    // Neon's `connect-to-endpoints` restriction, with its reason as the message; checked at every
+    // connection, so a branch opens the moment it is anonymized and its children are never closed.
+    const closed = restrictedActions(branch)?.find((r) => r.name === 'connect-to-endpoints');
+    if (closed) return { refuse: closed.reason };
 
     const params = new Map(hello.params);
     const options = readOptions(params.get('options'));

@@ -6,7 +6,6 @@ import type pg from 'pg';
 import { admitConnection } from './compute-gate.js';
 import { ComputeProxy } from './compute-proxy.js';
 import { DEFAULT_COMPUTE_SIZE, type ComputeSize } from './compute-size.js';
-import { openDataDir } from './connection-gate.js';
 import { DataGate } from './data-gate.js';
 import * as ids from './ids.js';
 import { ApiError, quoteIdent, quoteLiteral, type BranchRec, type DataState, type EndpointRec, type Json, type OperationRec } from './records.js';
@@ -237,8 +236,6 @@ export class Model {
         this.gate(parent).shared(async () => {
           const running = this.runningPostgres(parent);
           await copyDataDir(source, target, running, this.user);
-          // A copy of an anonymized branch not yet masked is a branch of its own, open to clients.
-          openDataDir(target);
           // An online copy's backup label names the parent's WAL position it was taken at.
           const label = running ? await readFile(path.join(target, 'backup_label'), 'utf8').catch(() => '') : '';
           this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
@@ -644,6 +641,23 @@ export class Model {
       throw error;
     }
     return { port: postgres.port, release };
+  }
+
+  /**
+   * Ends every client session on the branch's computes, as Neon drops them: at their proxies, and
+   * in Postgres too, so that no session goes on holding a lock. The emulator's own connections stay.
+   */
+  async dropSessions(branch: BranchRec): Promise<void> {
+    for (const endpoint of this.endpointsOf(branch.id)) {
+      endpoint.proxy.dropConnections();
+      if (!endpoint.postgres?.running) continue;
+      const admin = await endpoint.postgres.admin('postgres');
+      try {
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename IS DISTINCT FROM current_user");
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    }
   }
 
   /** Removes a branch and its computes from the project now; their processes and files go in `work`. */
