@@ -376,10 +376,15 @@ export class Model {
     return gate;
   }
 
-  /** The running Postgres that serves the branch's own data directory (its read-write compute), if any. */
+  /**
+   * The running Postgres that owns the branch's own data directory: its read-write compute's, if
+   * that runs. Read-only computes and point-in-time copies have directories of their own, so this
+   * is the only Postgres a copy of the branch may be read through, and the only one on the
+   * directory besides withPostgres's short-lived one (which the data gate keeps apart from it).
+   */
   runningPostgres(branch: BranchRec): PostgresProcess | undefined {
-    const onData = this.endpointsOf(branch.id).filter((e) => e.postgres?.running && e.postgres.dataDir === branch.dataDir);
-    return (onData.find((e) => e.type === 'read_write') ?? onData[0])?.postgres;
+    const postgres = this.endpointsOf(branch.id).find((e) => e.type === 'read_write')?.postgres;
+    return postgres?.running && postgres.dataDir === branch.dataDir ? postgres : undefined;
   }
 
   /**
@@ -389,7 +394,7 @@ export class Model {
    */
   async withPostgres<T>(branch: BranchRec, work: (postgres: PostgresProcess) => Promise<T>): Promise<T | undefined> {
     if (!this.usePostgres) return undefined;
-    const dataDir = await this.materialise(branch);
+    await this.materialise(branch);
     const onRunning = await this.gate(branch).shared(async () => {
       const running = this.runningPostgres(branch);
       return running ? { value: await work(running) } : undefined;
@@ -398,7 +403,8 @@ export class Model {
     return this.gate(branch).exclusive(async () => {
       const running = this.runningPostgres(branch);
       if (running) return work(running);
-      const temporary = this.postgresOn(dataDir, await freePort());
+      // The directory as it is now: a restore may have replaced it meanwhile.
+      const temporary = this.postgresOn(await this.materialise(branch), await freePort());
       try {
         await temporary.start();
         return await work(temporary);
@@ -488,7 +494,9 @@ export class Model {
         const dataDir = await this.materialise(branch);
         const postgres = (endpoint.postgres ??= this.postgresOn(dataDir, endpoint.internalPort));
         // Never while the emulator itself has a Postgres on this data (see withPostgres), nor mid-copy.
-        await this.gate(branch).exclusive(() => postgres.start());
+        await this.gate(branch).exclusive(async () => {
+          if (!postgres.running) await postgres.start();
+        });
       } else {
         if (branch.initSource === 'schema-only' && !branch.emptied) throw new Error('a schema-only branch is emptied when its read_write compute first starts: start that one before a read_only compute');
         endpoint.dataDir = path.join(this.baseDir, endpoint.id);

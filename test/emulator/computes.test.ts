@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../../emulator/index.js';
 import { sql } from '../../emulator/sql.js';
@@ -79,6 +80,35 @@ describe('emulator: computes', () => {
     const dir = neon.model.endpoints.get(created.body.endpoint.id)?.postgres?.dataDir ?? '';
     await client.settle((await client.call('DELETE', `${client.project}/endpoints/${created.body.endpoint.id}`)).body.operations);
     await expect(readFile(path.join(dir, 'PG_VERSION'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a database made while the read-write compute is idle is made on the branch\'s own data, not through the running read-only compute, which keeps serving', async () => {
+    const branch = await client.createBranch({ name: 'split' });
+    const rwDir = neon.model.branches.get(branch.id)?.dataDir ?? '';
+    await client.settle((await client.call('POST', `${client.project}/endpoints/${branch.endpointId}/suspend`)).body.operations);
+    const replica = await client.call('POST', `${client.project}/endpoints`, { endpoint: { branch_id: branch.id, type: 'read_only' } });
+    await client.settle(replica.body.operations);
+    const roUri = (await client.call('GET', `${client.project}/connection_uri?branch_id=${branch.id}&endpoint_id=${replica.body.endpoint.id}&database_name=neondb&role_name=neondb_owner`)).body.uri as string;
+    const reader = new pg.Client({ connectionString: roUri });
+    await reader.connect();
+    try {
+      const roDir = neon.model.endpoints.get(replica.body.endpoint.id)?.postgres?.dataDir ?? '';
+      expect(roDir).not.toBe(rwDir);
+      const roLock = await readFile(path.join(roDir, 'postmaster.pid'), 'utf8');
+
+      const made = await client.call('POST', `${client.project}/branches/${branch.id}/databases`, { database: { name: 'made_while_idle', owner_name: 'neondb_owner' } });
+      expect(made.status).toBe(201);
+      await client.settle(made.body.operations);
+      // The read-only compute was neither used nor disturbed: same session, same Postgres, same lock file.
+      expect((await reader.query('SELECT count(*)::int AS n FROM items')).rows).toEqual([{ n: 2 }]);
+      expect(await readFile(path.join(roDir, 'postmaster.pid'), 'utf8')).toBe(roLock);
+      // Nor was the read-write compute woken; it finds the database when it starts.
+      expect((await client.call('GET', `${client.project}/endpoints/${branch.endpointId}`)).body.endpoint.current_state).toBe('idle');
+      const db = await client.call('GET', `${client.project}/connection_uri?branch_id=${branch.id}&database_name=made_while_idle&role_name=neondb_owner`);
+      expect(await sql(db.body.uri, 'SELECT current_database() AS db')).toEqual([{ db: 'made_while_idle' }]);
+    } finally {
+      await reader.end();
+    }
   });
 
   it('a start that fails leaves the compute idle with nothing pending, and its operation failed', async () => {
