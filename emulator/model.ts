@@ -217,33 +217,63 @@ export class Model {
     endpoint.proxy = new ComputeProxy({ direct: port, pooled: poolerPort }, this.proxyContext as SecureContext, admitConnection(this, endpoint), () => endpoint.postgres?.port);
     this.proxies.add(endpoint.proxy);
     this.endpoints.set(endpoint.id, endpoint);
+    // Its addresses answer from now on, as Neon's proxy does: a connection to a compute still being
+    // created waits for its start (see wake), one whose start fails is told why.
+    if (this.usePostgres) endpoint.proxy.start().catch(() => undefined);
     return endpoint;
   }
 
   /**
-   * Copies the parent's data into a new branch now, so the branch holds the parent as of the
-   * request (Neon branches from the parent's latest LSN at creation), once every database and role
-   * change asked of the parent is in its Postgres.
+   * Copies the parent's data into a branch now (a seeded branch's first use, a restore): whatever
+   * needs the branch's data waits for it.
    */
   async copyFromParent(branch: BranchRec, parent: BranchRec): Promise<void> {
+    const copy = this.copyInto(branch, parent);
+    branch.dataReady = copy;
+    await copy;
+  }
+
+  /**
+   * A new branch's `create_branch` operation, which copies the parent's data, as Neon's does: so
+   * POST /branches answers at once, and the branch is there (`init`) from that moment on, for a
+   * client that retries the POST (409) and reuses it. Whatever needs the branch's data (its
+   * computes' start, a child branch, a schema dump) waits for the operation. `verify` runs after
+   * the copy (a point in time must still hold). A copy that fails fails the operation and leaves
+   * the branch in state `error`, without data: its computes do not start, and it can be deleted.
+   */
+  createBranchOperation(branch: BranchRec, parent: BranchRec, verify?: () => Promise<void>): OperationRec {
+    let settle!: (error?: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    ready.catch(() => undefined);
+    branch.dataReady = ready;
+    const op = this.enqueue(branch, 'create_branch', undefined, async () => {
+      await this.copyInto(branch, parent);
+      await verify?.();
+    });
+    // The branch's queue, as it is now, settles when this operation does (failed or not).
+    void branch.queue.then(() => settle(op.status === 'finished' ? undefined : new Error(`branch ${branch.id} has no data: its create_branch operation failed (${op.error ?? 'unknown error'})`)));
+    return op;
+  }
+
+  /**
+   * The copy itself: the branch holds the parent as of now (Neon branches from the parent's latest
+   * LSN), once every database and role change asked of the parent is in its Postgres.
+   */
+  private async copyInto(branch: BranchRec, parent: BranchRec): Promise<void> {
     if (!this.usePostgres) return this.inheritState(branch, parent);
     const target = path.join(this.baseDir, branch.id);
     branch.dataDir = target;
-    const copy = (async () => {
-      await parent.catalogApplied;
-      const source = await this.materialise(parent);
-      await this.copySlot(parent.id, () =>
-        this.gate(parent).shared(async () => {
-          const running = this.runningPostgres(parent);
-          await copyDataDir(source, target, running, this.user);
-          // An online copy's backup label names the parent's WAL position it was taken at.
-          const label = running ? await readFile(path.join(target, 'backup_label'), 'utf8').catch(() => '') : '';
-          this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
-        }),
-      );
-    })();
-    branch.dataReady = copy;
-    await copy;
+    await parent.catalogApplied;
+    const source = await this.materialise(parent);
+    await this.copySlot(parent.id, () =>
+      this.gate(parent).shared(async () => {
+        const running = this.runningPostgres(parent);
+        await copyDataDir(source, target, running, this.user);
+        // An online copy's backup label names the parent's WAL position it was taken at.
+        const label = running ? await readFile(path.join(target, 'backup_label'), 'utf8').catch(() => '') : '';
+        this.inheritState(branch, parent, /START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(label)?.[1]);
+      }),
+    );
   }
 
   /** A new copy of `parent` starts where the parent is now: its LSN, no change of its own yet. */
@@ -476,7 +506,7 @@ export class Model {
       op.finishedAt = op.updatedAt = Date.now();
       branch.pendingOps--;
       if (op.status === 'failed' && endpointId) this.settleAfterFailure(endpointId);
-      if (action === 'create_branch' || action === 'create_timeline') branch.state = op.status === 'finished' ? 'ready' : branch.state;
+      if (action === 'create_branch' || action === 'create_timeline') branch.state = op.status === 'finished' ? 'ready' : action === 'create_branch' ? 'error' : branch.state;
     });
     return op;
   }

@@ -37,7 +37,8 @@ export interface BranchRec {
   isDefault: boolean;
   protected: boolean;
   initSource: 'parent-data' | 'schema-only';
-  state: 'init' | 'ready';
+  /** `error`: its create_branch operation failed, and it has no data (the emulator's own state; Neon retries). */
+  state: 'init' | 'ready' | 'error';
   createdAt: number;
   updatedAt: number;
   expiresAt?: string;

@@ -7,8 +7,9 @@ import { annotationView, branchView, databasesView, endpointView, rolesView } fr
 import { annotationValue, branchName, branchOf, expiresAt, notBusy, object, ok, opsView, startOp, suspendOp, suspendTimeout, type Request, type Response, type RouteEntry } from './common.js';
 
 /**
- * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request. Exported
- * for routes that make branches of another kind from the same core.
+ * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request that
+ * answers at once; the data is copied by the create_branch operation (Model.createBranchOperation).
+ * Exported for routes that make branches of another kind from the same core.
  */
 export async function createBranch(model: Model, req: Request): Promise<Response> {
   const body = object(req.body, 'request body');
@@ -35,21 +36,17 @@ export async function createBranch(model: Model, req: Request): Promise<Response
   const endpoints = (endpointSpecs as Json[]).map((e, i) =>
     model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number], { size: sizes[i] }),
   );
-  branch.pendingOps++;
-  try {
-    await model.copyFromParent(branch, parent);
-    if (point) {
-      await stillAt(model, parent, point, 'parent');
-      branch.parentLsn = point.lsn;
-      branch.parentTimestamp = point.timestamp;
-    }
-  } catch (error) {
-    await model.removeBranch(branch)();
-    throw error;
-  } finally {
-    branch.pendingOps--;
-  }
-  const ops = [model.enqueue(branch, 'create_branch', undefined, async () => undefined), ...endpoints.map((e) => startOp(model, branch, e))];
+  // Until the copy says exactly where on the parent it was taken: the point asked for, or the parent's LSN as last seen.
+  branch.parentLsn = point?.lsn ?? parent.observed?.lsn ?? '0/0';
+  branch.parentTimestamp = point?.timestamp ?? branch.createdAt;
+  // The copy is the create_branch operation's work, as on Neon: the answer does not wait for it.
+  const create = model.createBranchOperation(branch, parent, async () => {
+    if (!point) return;
+    await stillAt(model, parent, point, 'parent');
+    branch.parentLsn = point.lsn;
+    branch.parentTimestamp = point.timestamp;
+  });
+  const ops = [create, ...endpoints.map((e) => startOp(model, branch, e))];
   return ok(
     {
       branch: branchView(model, branch),
