@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, copyFile, cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -198,16 +198,15 @@ const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
  * sets; with `follow` (a libpq connection string to the primary) it then streams its WAL.
  */
 export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby?: { follow?: string }): Promise<void> {
-  const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
   } else {
     const client = await running.admin('postgres');
     try {
       await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
-      await cp(source, target, { recursive: true, filter });
+      await copyLive(source, target, (relative) => NOT_COPIED.has(relative));
       const { rows } = await client.query<{ labelfile: string }>('SELECT labelfile FROM pg_backup_stop(false)');
-      await cp(path.join(source, 'pg_wal'), path.join(target, 'pg_wal'), { recursive: true });
+      await copyLive(path.join(source, 'pg_wal'), path.join(target, 'pg_wal'), () => false);
       await writeFile(path.join(target, 'backup_label'), rows[0]?.labelfile ?? '');
     } finally {
       await client.end().catch(() => undefined);
@@ -221,6 +220,46 @@ export async function copyDataDir(source: string, target: string, running: Postg
   }
   await chmod(target, 0o700);
   await chownTree(target, user);
+}
+
+/** Files copied at once within one directory of a live copy (enough to be quick, few enough for the file limit). */
+const FILES_AT_ONCE = 16;
+
+const vanished = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+async function ignoreVanished(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (!vanished(error)) throw error;
+  }
+}
+
+/**
+ * Copies the directory tree of a running Postgres, as pg_basebackup does: a file that disappears
+ * meanwhile (a WAL segment being recycled, a temporary file, a dropped table's) is left out, since
+ * the WAL replayed from the backup's start brings the copy to a consistent state without it.
+ */
+async function copyLive(source: string, target: string, skip: (relative: string) => boolean, root = source): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(source, { withFileTypes: true });
+  } catch (error) {
+    if (vanished(error)) return;
+    throw error;
+  }
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const from = path.join(source, entry.name);
+    if (skip(path.relative(root, from))) continue;
+    if (entry.isDirectory()) await copyLive(from, path.join(target, entry.name), skip, root);
+    else if (entry.isSymbolicLink()) await ignoreVanished(readlink(from).then((link) => symlink(link, path.join(target, entry.name))));
+    else files.push(entry.name);
+  }
+  for (let i = 0; i < files.length; i += FILES_AT_ONCE) {
+    await Promise.all(files.slice(i, i + FILES_AT_ONCE).map((name) => ignoreVanished(copyFile(path.join(source, name), path.join(target, name)))));
+  }
 }
 
 /** Empties every user table of every database: a schema-only branch keeps the schema alone. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../../emulator/index.js';
 import { sql } from '../../emulator/sql.js';
 import { NeonClient } from '../support/neon-client.js';
-import { neonctl } from '../support/neonctl.js';
+import { neonctl, settled as operationsDone } from '../support/neonctl.js';
 
 /** A compute's state once its operations are over: polls until nothing is pending (at most a minute). */
 async function settled(client: NeonClient, endpointId: string): Promise<{ current_state: string; pending_state?: string; autoscaling_limit_min_cu: number; autoscaling_limit_max_cu: number }> {
@@ -127,6 +127,8 @@ describe('emulator: computes', () => {
     expect(await settled(client, rwId)).toMatchObject({ current_state: 'active', autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2 });
     const added = JSON.parse(await neonctl(neon, 'branches', 'add-compute', 'sized', '--cu', '1', '--output', 'json')) as { id: string };
     expect(await settled(client, added.id)).toMatchObject({ autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1 });
+    // A resize restarts the compute: not while the branch's operations run (423), so after them.
+    await operationsDone(neon, neon.model.branchByName('sized')?.id ?? '');
 
     const patched = await client.call('PATCH', `${client.project}/endpoints/${rwId}`, { endpoint: { autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 9 } });
     expect(patched.status).toBe(200);
