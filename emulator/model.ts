@@ -251,7 +251,7 @@ export class Model {
       await verify?.();
     });
     // The branch's queue, as it is now, settles when this operation does (failed or not).
-    void branch.queue.then(() => settle(op.status === 'finished' ? undefined : new Error(`branch ${branch.id} has no data: its create_branch operation failed (${op.error ?? 'unknown error'})`)));
+    void branch.queue.then(() => settle(op.status === 'finished' ? undefined : new ApiError(409, `branch ${branch.id} has no data: its create_branch operation failed (${op.error ?? 'unknown error'})`)));
     return op;
   }
 
@@ -517,6 +517,8 @@ export class Model {
    */
   async startCompute(endpoint: EndpointRec): Promise<void> {
     const branch = this.branches.get(endpoint.branchId);
+    // Not before the branch has its data (it has none if its creation failed).
+    await branch?.dataReady;
     // A second start of a running compute (a start asked while one was under way) changes nothing.
     if (this.usePostgres && branch && !endpoint.postgres?.running) {
       endpoint.internalPort ??= await freePort();

@@ -87,6 +87,8 @@ describe('emulator: branch creation', () => {
     const endpoint = (await client.call('GET', `${client.project}/endpoints/${created.body.endpoints[0].id}`)).body.endpoint;
     expect(endpoint).toMatchObject({ current_state: 'idle' });
     await expect(sql(await client.connectionUri(id), 'SELECT 1')).rejects.toThrow(/Couldn't connect to compute node: .*has no data/);
+    const schema = await client.call('GET', `${client.project}/branches/${id}/schema?db_name=neondb`);
+    expect([schema.status, schema.body.message]).toEqual([409, expect.stringContaining(`branch ${id} has no data`)]);
     const deleted = await client.call('DELETE', `${client.project}/branches/${id}`);
     expect(deleted.status).toBe(200);
     await client.settle(deleted.body.operations);

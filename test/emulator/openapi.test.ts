@@ -151,6 +151,16 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('GET', '/projects/shared/nothing')).status).toBe(404);
     expect((await call('PATCH', `${p}/branches/count`)).status).toBe(405);
 
+    // A branch whose copy failed: its create_branch operation failed, the branch in state error.
+    neon.model.failNext.set('create_branch', 1);
+    const broken = await call('POST', `${p}/branches`, { branch: { name: 'preview/broken' }, endpoints: [{ type: 'read_write' }] });
+    expect(broken.status).toBe(201);
+    await expect(settle(broken.body.operations.slice(0, 1))).rejects.toThrow(/create_branch failed/);
+    expect((await call('GET', `${p}/branches/${broken.body.branch.id}`)).body.branch.current_state).toBe('error');
+    await call('GET', `${p}/operations/${broken.body.operations[0].id}`);
+    await expect(settle(broken.body.operations.slice(1))).rejects.toThrow(/has no data/);
+    await settle((await call('DELETE', `${p}/branches/${broken.body.branch.id}`)).body.operations);
+
     await settle((await call('DELETE', `${p}/branches/${branchId}`)).body.operations);
     await callAnonymizationAuthAndDataApi(client, main.id);
 
