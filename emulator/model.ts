@@ -505,7 +505,7 @@ export class Model {
       }
       op.finishedAt = op.updatedAt = Date.now();
       branch.pendingOps--;
-      if (op.status === 'failed' && endpointId) this.settleAfterFailure(endpointId);
+      if (op.status === 'failed' && endpointId && (action === 'start_compute' || action === 'suspend_compute')) this.settleAfterFailure(endpointId);
       if (action === 'create_branch' || action === 'create_timeline') branch.state = op.status === 'finished' ? 'ready' : action === 'create_branch' ? 'error' : branch.state;
     });
     return op;
