@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { closeDataDir, openDataDir, reloadGate } from './connection-gate.js';
 import type { Model } from './model.js';
 import { ApiError, quoteIdent, type AnonymizationRec, type AnonymizationState, type BranchRec, type EndpointRec, type MaskingRule } from './records.js';
 
 // Anonymized branches as Neon runs them (static masking with PostgreSQL Anonymizer): the branch
-// is a copy of its parent, closed to clients, initialized once its compute runs (the `anon`
+// is a copy of its parent, closed to clients (its computes' proxies refuse them while
+// `restricted_actions` lists `connect-to-endpoints`, see compute-gate.ts), initialized once its compute runs (the `anon`
 // functions installed in its databases), then anonymizing (every rule applied in one transaction
 // per database, on the branch's own copy) and anonymized, or error. The states and messages are
 // those Neon documents; the work runs on the branch's queue, after its create or start operations.
@@ -96,7 +96,6 @@ export function makeAnonymized(model: Model, branch: BranchRec, rules: MaskingRu
   const now = Date.now();
   const a: AnonymizationRec = { state: 'created', statusMessage: 'Branch created, waiting for its compute', rules, createdAt: now, updatedAt: now };
   branch.anonymization = a;
-  closeDataDir(branch.dataDir);
   onBranchQueue(model, branch, async () => {
     await sleep(delay(model, 'anonymization_init'));
     try {
@@ -119,7 +118,6 @@ export function startAnonymization(model: Model, branch: BranchRec): Anonymizati
   }
   a.lastRun = { startedAt: Date.now() };
   setState(a, 'anonymizing', 'Anonymization started');
-  closeDataDir(branch.dataDir);
   onBranchQueue(model, branch, () => anonymize(model, branch));
   return a;
 }
@@ -149,14 +147,11 @@ async function anonymize(model: Model, branch: BranchRec): Promise<void> {
   a.lastRun = { startedAt };
   setState(a, 'anonymizing', 'Anonymization started');
   try {
-    closeDataDir(branch.dataDir);
-    await reloadGate(model, branch, true);
+    // Closed since the state left `anonymized`; the sessions clients already had go too.
+    await model.dropSessions(branch);
     const postgres = runningPostgres(model, branch);
     const tables = postgres ? await applyRules(postgres, branch, rules, (message) => setState(a, 'anonymizing', message)) : new Set(rules.map(tableName)).size;
     await sleep(Math.max(0, startedAt + delay(model, 'anonymization') - Date.now()));
-    // Open to clients before saying so: whoever sees `anonymized` can connect.
-    openDataDir(branch.dataDir);
-    await reloadGate(model, branch, false);
     a.lastRun = { startedAt, completedAt: Date.now(), maskedColumns: rules.length };
     setState(a, 'anonymized', rules.length === 0 ? 'Anonymization completed successfully (no masking rules defined)' : `Anonymization completed successfully (${tables} ${tables === 1 ? 'table' : 'tables'}, ${rules.length} masking ${rules.length === 1 ? 'rule' : 'rules'} applied)`);
   } catch (error) {

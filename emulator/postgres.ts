@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, copyFile, cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -74,9 +74,11 @@ export async function freePort(): Promise<number> {
 
 export const ADMIN_USER = 'cloud_admin';
 
-const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS.
+const HBA = `# Written by the Neon emulator: TLS and SCRAM for everyone, as on Neon; the emulator's own admin may skip TLS,
+# and streams the WAL of a read-write compute to its branch's read-only computes.
 hostssl all all 127.0.0.1/32 scram-sha-256
 host    all ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
+host    replication ${ADMIN_USER} 127.0.0.1/32 scram-sha-256
 `;
 
 /** One initdb per emulator; every root branch starts as a copy of it. */
@@ -96,7 +98,10 @@ export interface Tls {
   keyFile: string;
 }
 
-/** A running Postgres serving one branch's data directory: one Neon compute. */
+/**
+ * A running Postgres on its own data directory, listening on a loopback port that only the
+ * compute's proxy and the emulator's own admin connections use: one Neon compute.
+ */
 export class PostgresProcess {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -114,7 +119,8 @@ export class PostgresProcess {
   }
 
   async start(): Promise<void> {
-    await rm(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+    // postmaster.pid is Postgres's own: a compute never removes one (its data directory is its
+    // own, and Postgres itself clears a lock left by a process that is gone).
     const settings = {
       port: String(this.port),
       listen_addresses: '127.0.0.1',
@@ -172,7 +178,7 @@ export class PostgresProcess {
     this.child?.kill('SIGKILL');
   }
 
-  /** The emulator's own connection; a short timeout while probing a starting server, a patient one for work. */
+  /** The emulator's own connection, straight to the internal port; a short timeout while probing a starting server, a patient one for work. */
   async admin(database: string, timeoutMs = 15_000): Promise<pg.Client> {
     const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: ADMIN_USER, password: this.adminPassword, database, ssl: false, connectionTimeoutMillis: timeoutMs });
     client.on('error', () => undefined);
@@ -186,27 +192,74 @@ const NOT_COPIED = new Set(['postmaster.pid', 'postmaster.opts', 'pg_wal']);
 /**
  * Copies a branch's data directory into a new one. When its Postgres is running this is an
  * online base backup (pg_backup_start / copy / pg_backup_stop, then the WAL): the parent keeps
- * serving its connections, and the copy recovers to a consistent state when it starts.
+ * serving its connections, and the copy recovers to a consistent state when it starts. With
+ * `standby`, the copy starts as a hot standby (standby.signal): it serves reads, and Postgres
+ * refuses every write ("cannot execute INSERT in a read-only transaction"), whatever a client
+ * sets; with `follow` (a libpq connection string to the primary) it then streams its WAL.
  */
-export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined): Promise<void> {
-  const filter = (src: string) => !NOT_COPIED.has(path.relative(source, src));
+export async function copyDataDir(source: string, target: string, running: PostgresProcess | undefined, user: RunAs | undefined, standby?: { follow?: string }): Promise<void> {
   if (!running?.running) {
     await cp(source, target, { recursive: true, filter: (src) => !['postmaster.pid', 'postmaster.opts'].includes(path.relative(source, src)) });
   } else {
     const client = await running.admin('postgres');
     try {
       await client.query(`SELECT pg_backup_start('neon-emulator-branch', true)`);
-      await cp(source, target, { recursive: true, filter });
+      await copyLive(source, target, (relative) => NOT_COPIED.has(relative));
       const { rows } = await client.query<{ labelfile: string }>('SELECT labelfile FROM pg_backup_stop(false)');
-      await cp(path.join(source, 'pg_wal'), path.join(target, 'pg_wal'), { recursive: true });
+      await copyLive(path.join(source, 'pg_wal'), path.join(target, 'pg_wal'), () => false);
       await writeFile(path.join(target, 'backup_label'), rows[0]?.labelfile ?? '');
     } finally {
       await client.end().catch(() => undefined);
     }
   }
   await mkdir(path.join(target, 'pg_wal', 'archive_status'), { recursive: true });
+  if (standby) {
+    await writeFile(path.join(target, 'standby.signal'), '');
+    // A standby that follows streams the primary's WAL from then on; one that does not stays at the copy.
+    if (standby.follow) await appendFile(path.join(target, 'postgresql.auto.conf'), `primary_conninfo = '${standby.follow.replace(/'/g, "''")}'\n`);
+  }
   await chmod(target, 0o700);
   await chownTree(target, user);
+}
+
+/** Files copied at once within one directory of a live copy (enough to be quick, few enough for the file limit). */
+const FILES_AT_ONCE = 16;
+
+const vanished = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+async function ignoreVanished(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (!vanished(error)) throw error;
+  }
+}
+
+/**
+ * Copies the directory tree of a running Postgres, as pg_basebackup does: a file that disappears
+ * meanwhile (a WAL segment being recycled, a temporary file, a dropped table's) is left out, since
+ * the WAL replayed from the backup's start brings the copy to a consistent state without it.
+ */
+async function copyLive(source: string, target: string, skip: (relative: string) => boolean, root = source): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(source, { withFileTypes: true });
+  } catch (error) {
+    if (vanished(error)) return;
+    throw error;
+  }
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const from = path.join(source, entry.name);
+    if (skip(path.relative(root, from))) continue;
+    if (entry.isDirectory()) await copyLive(from, path.join(target, entry.name), skip, root);
+    else if (entry.isSymbolicLink()) await ignoreVanished(readlink(from).then((link) => symlink(link, path.join(target, entry.name))));
+    else files.push(entry.name);
+  }
+  for (let i = 0; i < files.length; i += FILES_AT_ONCE) {
+    await Promise.all(files.slice(i, i + FILES_AT_ONCE).map((name) => ignoreVanished(copyFile(path.join(source, name), path.join(target, name)))));
+  }
 }
 
 /** Empties every user table of every database: a schema-only branch keeps the schema alone. */

@@ -1,5 +1,6 @@
+import type { ComputeProxy } from './compute-proxy.js';
+import type { ComputeSize } from './compute-size.js';
 import type { PostgresProcess } from './postgres.js';
-import type { Pooler } from './pooler.js';
 
 // The records of an emulated Neon project, and the error its API answers with.
 
@@ -36,7 +37,8 @@ export interface BranchRec {
   isDefault: boolean;
   protected: boolean;
   initSource: 'parent-data' | 'schema-only';
-  state: 'init' | 'ready';
+  /** `error`: its create_branch operation failed, and it has no data (the emulator's own state; Neon retries). */
+  state: 'init' | 'ready' | 'error';
   createdAt: number;
   updatedAt: number;
   expiresAt?: string;
@@ -139,17 +141,27 @@ export interface EndpointRec {
   id: string;
   branchId: string;
   type: 'read_write' | 'read_only';
+  name?: string;
   state: 'init' | 'active' | 'idle';
   pending?: 'active' | 'idle';
+  /** The compute's direct and pooled addresses (its proxy), and its Postgres's own port once it has run. */
   port: number;
   poolerPort: number;
+  internalPort?: number;
   suspendTimeout: number;
+  size: ComputeSize;
   createdAt: number;
   updatedAt: number;
   startedAt?: number;
   suspendedAt?: number;
+  lastActiveAt?: number;
   postgres?: PostgresProcess;
-  pooler: Pooler;
+  /** A read-only compute's own data directory (a read-write compute uses its branch's). */
+  dataDir?: string;
+  proxy: ComputeProxy;
+  /** Client sessions open through the proxy, and the scale-to-zero timer that runs while there are none. */
+  sessions: number;
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** Neon's timestamps: RFC 3339 in UTC, whole seconds. */

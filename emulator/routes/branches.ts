@@ -1,4 +1,5 @@
 import { refuseRestricted } from '../anonymization.js';
+import { computeSize } from '../compute-size.js';
 import type { Model } from '../model.js';
 import { resolvePointInTime, stillAt } from '../point-in-time.js';
 import { ApiError, iso, type BranchRec, type EndpointRec, type Json } from '../records.js';
@@ -6,8 +7,9 @@ import { annotationView, branchView, databasesView, endpointView, rolesView } fr
 import { annotationValue, branchName, branchOf, expiresAt, notBusy, object, ok, opsView, startOp, suspendOp, suspendTimeout, type Request, type Response, type RouteEntry } from './common.js';
 
 /**
- * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request. Exported
- * for routes that make branches of another kind from the same core.
+ * `POST /projects/{id}/branches`: the branch, its computes and their start, as one request that
+ * answers at once; the data is copied by the create_branch operation (Model.createBranchOperation).
+ * Exported for routes that make branches of another kind from the same core.
  */
 export async function createBranch(model: Model, req: Request, onCreated?: (branch: BranchRec) => void): Promise<Response> {
   const body = object(req.body, 'request body');
@@ -22,6 +24,7 @@ export async function createBranch(model: Model, req: Request, onCreated?: (bran
   const types = endpointSpecs.map((e) => object(e, 'endpoint').type);
   if (types.some((t) => t !== 'read_write' && t !== 'read_only')) throw new ApiError(400, 'endpoint type must be read_write or read_only');
   if (types.filter((t) => t === 'read_write').length > 1) throw new ApiError(400, 'a branch can have only one read_write endpoint');
+  const sizes = (endpointSpecs as Json[]).map((e) => computeSize(e, model.defaultEndpointSettings.size));
   const expiry = expiresAt(spec.expires_at);
   const annotation = annotationValue(body.annotation_value);
   const ports = await Promise.all(endpointSpecs.map(() => model.ports()));
@@ -32,23 +35,19 @@ export async function createBranch(model: Model, req: Request, onCreated?: (bran
   for (const [roleName, role] of parent.roles) branch.roles.set(roleName, { ...role });
   for (const db of parent.databases) branch.databases.push({ ...db, id: model.newDatabaseId() });
   const endpoints = (endpointSpecs as Json[]).map((e, i) =>
-    model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number]),
+    model.addEndpoint(branch, e.type as EndpointRec['type'], suspendTimeout(e), ports[i] as [number, number], { size: sizes[i] }),
   );
-  branch.pendingOps++;
-  try {
-    await model.copyFromParent(branch, parent);
-    if (point) {
-      await stillAt(model, parent, point, 'parent');
-      branch.parentLsn = point.lsn;
-      branch.parentTimestamp = point.timestamp;
-    }
-  } catch (error) {
-    await model.removeBranch(branch)();
-    throw error;
-  } finally {
-    branch.pendingOps--;
-  }
-  const ops = [model.enqueue(branch, 'create_branch', undefined, async () => undefined), ...endpoints.map((e) => startOp(model, branch, e))];
+  // Until the copy says exactly where on the parent it was taken: the point asked for, or the parent's LSN as last seen.
+  branch.parentLsn = point?.lsn ?? parent.observed?.lsn ?? '0/0';
+  branch.parentTimestamp = point?.timestamp ?? branch.createdAt;
+  // The copy is the create_branch operation's work, as on Neon: the answer does not wait for it.
+  const create = model.createBranchOperation(branch, parent, async () => {
+    if (!point) return;
+    await stillAt(model, parent, point, 'parent');
+    branch.parentLsn = point.lsn;
+    branch.parentTimestamp = point.timestamp;
+  });
+  const ops = [create, ...endpoints.map((e) => startOp(model, branch, e))];
   return ok(
     {
       branch: branchView(model, branch),

@@ -160,7 +160,8 @@ function tlsProblem(code: string, message: string, target: ConnectionTarget): Te
   if (/does not support SSL/i.test(message)) {
     return t`TLS failed: the server at ${`${target.host}:${target.port}`} does not accept TLS, and ${mode} requires it. A Neon compute always accepts TLS: check the host and port.`;
   }
-  if (/no encryption/.test(message) && code === '28000') {
+  // Postgres's pg_hba.conf refusal, and Neon's proxy's own words for a startup without TLS.
+  if ((/no encryption/.test(message) && code === '28000') || /connection is insecure \(try using `sslmode=require`\)/.test(message)) {
     return t`The server accepts only encrypted connections, and ${mode} did not encrypt. Set the \`ssl\` input to \`require\`.`;
   }
   if (/^(?:ERR_SSL_|ERR_TLS_|EPROTO$)/.test(code) || /SSL routines|TLS|certificate/i.test(message)) {

@@ -42,11 +42,12 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     await call('GET', '/projects/shared');
     await call('GET', '/users/me');
     await call('GET', '/users/me/organizations');
+    await call('PATCH', p, { project: { name: 'renamed', settings: { allowed_ips: { ips: ['203.0.113.0/24', '10.0.0.1-10.0.0.9'], protected_branches_only: true }, block_public_connections: false }, default_endpoint_settings: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 1 } } });
     const main = neon.model.defaultBranch;
 
     const created = await call('POST', `${p}/branches`, {
       branch: { name: 'preview/pr-1', expires_at: new Date(Date.now() + 86_400_000).toISOString() },
-      endpoints: [{ type: 'read_write', suspend_timeout_seconds: 300 }],
+      endpoints: [{ type: 'read_write', suspend_timeout_seconds: 300, autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2 }],
       annotation_value: { 'managed-by': 'neon-preview-branch-action' },
     });
     expect(created.status).toBe(201);
@@ -86,8 +87,9 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     await settle((await call('POST', `${p}/endpoints/${endpointId}/suspend`)).body.operations);
     await settle((await call('POST', `${p}/endpoints/${endpointId}/start`)).body.operations);
     await settle((await call('POST', `${p}/endpoints/${endpointId}/restart`)).body.operations);
-    const readOnly = await call('POST', `${p}/endpoints`, { endpoint: { branch_id: branchId, type: 'read_only' } });
+    const readOnly = await call('POST', `${p}/endpoints`, { endpoint: { branch_id: branchId, type: 'read_only', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1, name: 'replica' } });
     await settle(readOnly.body.operations);
+    await settle((await call('PATCH', `${p}/endpoints/${readOnly.body.endpoint.id}`, { endpoint: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 4, suspend_timeout_seconds: 60 } })).body.operations);
     await settle((await call('DELETE', `${p}/endpoints/${readOnly.body.endpoint.id}`)).body.operations);
 
     await call('GET', `${p}/branches/${branchId}/databases`);
@@ -134,6 +136,12 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('POST', `${p}/branches`, '{not json')).status).toBe(400);
     expect((await call('POST', `${p}/branches`, { branch: { name: 'x', expires_at: 'tomorrow' } })).status).toBe(400);
     expect((await call('GET', `${p}/branches/${branchId}/roles/nobody`)).status).toBe(404);
+    expect((await call('PATCH', p, { project: { settings: { allowed_ips: { ips: ['not-an-ip'] } } } })).status).toBe(400);
+    expect((await call('PATCH', p, { project: { default_endpoint_settings: { autoscaling_limit_min_cu: 3, autoscaling_limit_max_cu: 2 } } })).status).toBe(400);
+    expect((await call('POST', `${p}/endpoints`, { endpoint: { branch_id: branchId, type: 'read_only', autoscaling_limit_max_cu: 0.3 } })).status).toBe(400);
+    expect((await call('PATCH', `${p}/endpoints/${endpointId}`, { endpoint: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 10 } })).status).toBe(400);
+    expect((await call('PATCH', `${p}/endpoints/ep-missing-00000000`, { endpoint: { suspend_timeout_seconds: 60 } })).status).toBe(404);
+    expect((await call('POST', `${p}/branches`, { branch: { name: 'too-big' }, endpoints: [{ type: 'read_write', autoscaling_limit_min_cu: 17, autoscaling_limit_max_cu: 17 }] })).status).toBe(400);
 
     expect((await call('POST', `${p}/branches/br-missing-00000000/set_as_default`)).status).toBe(404);
     expect((await call('POST', `${p}/branches/${branchId}/roles/nobody/reset_password`)).status).toBe(404);
@@ -142,6 +150,16 @@ describe('emulator responses conform to the Neon OpenAPI description', () => {
     expect((await call('GET', `${p}/branches/${branchId}/schema?db_name=neondb&timestamp=yesterday`)).status).toBe(400);
     expect((await call('GET', '/projects/shared/nothing')).status).toBe(404);
     expect((await call('PATCH', `${p}/branches/count`)).status).toBe(405);
+
+    // A branch whose copy failed: its create_branch operation failed, the branch in state error.
+    neon.model.failNext.set('create_branch', 1);
+    const broken = await call('POST', `${p}/branches`, { branch: { name: 'preview/broken' }, endpoints: [{ type: 'read_write' }] });
+    expect(broken.status).toBe(201);
+    await expect(settle(broken.body.operations.slice(0, 1))).rejects.toThrow(/create_branch failed/);
+    expect((await call('GET', `${p}/branches/${broken.body.branch.id}`)).body.branch.current_state).toBe('error');
+    await call('GET', `${p}/operations/${broken.body.operations[0].id}`);
+    await expect(settle(broken.body.operations.slice(1))).rejects.toThrow(/has no data/);
+    await settle((await call('DELETE', `${p}/branches/${broken.body.branch.id}`)).body.operations);
 
     await settle((await call('DELETE', `${p}/branches/${branchId}`)).body.operations);
     await callAnonymizationAuthAndDataApi(client, main.id);

@@ -1,17 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CERT_FILE, Emulator } from '../../emulator/index.js';
+import { Emulator } from '../../emulator/index.js';
 import { sql } from '../../emulator/sql.js';
 import { NeonClient } from '../support/neon-client.js';
-
-const psql = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v psql'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-})();
+import { PSQL, psql } from '../support/psql.js';
 
 /** Branches are real Postgres: copies of their parent, isolated, served only while their compute runs. */
 describe('emulator: branches on real Postgres', () => {
@@ -66,13 +58,19 @@ describe('emulator: branches on real Postgres', () => {
     await sql(uri, "INSERT INTO items VALUES (1, 'fresh')");
   });
 
-  it('suspending a compute stops serving it; starting it serves again, with the data kept', async () => {
+  it('suspending a compute drops its sessions; the next connection starts it again, as on Neon, with the data kept', async () => {
     const branch = await client.createBranch({ name: 'sleepy' });
     const uri = await client.connectionUri(branch.id);
     await sql(uri, "INSERT INTO items VALUES (30, 'kept')");
+    const open = new pg.Client({ connectionString: uri });
+    await open.connect();
+    const dropped = new Promise((resolve) => open.once('error', resolve));
     await client.settle((await client.call('POST', `${client.project}/endpoints/${branch.endpointId}/suspend`)).body.operations);
     expect((await client.call('GET', `${client.project}/endpoints/${branch.endpointId}`)).body.endpoint.current_state).toBe('idle');
-    await expect(sql(uri, 'SELECT 1')).rejects.toThrow();
+    await dropped;
+    expect((await sql(uri, 'SELECT name FROM items WHERE id = 30'))[0]?.name).toBe('kept');
+    expect((await client.call('GET', `${client.project}/endpoints/${branch.endpointId}`)).body.endpoint.current_state).toBe('active');
+    // Starting by API still works, and a start of a running compute changes nothing.
     await client.settle((await client.call('POST', `${client.project}/endpoints/${branch.endpointId}/start`)).body.operations);
     expect((await sql(uri, 'SELECT name FROM items WHERE id = 30'))[0]?.name).toBe('kept');
   });
@@ -90,12 +88,9 @@ describe('emulator: branches on real Postgres', () => {
     await expect(sql(uri, 'SELECT 1')).rejects.toThrow();
   });
 
-  it.skipIf(!psql)('psql connects with the URI exactly as connection_uri returns it', async () => {
+  it.skipIf(!PSQL)('psql connects with the URI exactly as connection_uri returns it', async () => {
     const uri = await client.connectionUri(neon.model.defaultBranch.id);
-    const out = execFileSync(psql as string, [uri, '-At', '-c', 'SELECT current_user, current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'], {
-      encoding: 'utf8',
-      env: { ...process.env, PGSSLROOTCERT: CERT_FILE },
-    });
-    expect(out.trim()).toBe('neondb_owner|neondb|t');
+    const out = await psql(uri, 'SELECT current_user, current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    expect(out).toMatchObject({ code: 0, stdout: 'neondb_owner|neondb|t' });
   });
 });

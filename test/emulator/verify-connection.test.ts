@@ -104,10 +104,19 @@ describe('connection check: SELECT 1 with the URI the step outputs', () => {
     expect(restricted.message).toMatch(/^The runner could not reach the branch: the project's IP allowlist/);
   });
 
-  it('a suspended compute the emulator no longer serves: refused', async () => {
+  it('a suspended compute is started by the connection, as Neon\'s proxy does; a deleted one is refused', async () => {
     const branch = await client.createBranch({ name: 'sleepy' });
     const sleepy = await client.connectionUri(branch.id);
     await client.settle((await client.call('POST', `${client.project}/endpoints/${branch.endpointId}/suspend`)).body.operations);
+    expect(await verifyConnection(sleepy, { timeoutMs: 20_000 })).toMatchObject({ ok: true });
+    // The start the connection caused may still be finishing (423 until then).
+    let deleted = await client.call('DELETE', `${client.project}/endpoints/${branch.endpointId}`);
+    for (let i = 0; deleted.status === 423 && i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      deleted = await client.call('DELETE', `${client.project}/endpoints/${branch.endpointId}`);
+    }
+    expect(deleted.status).toBe(200);
+    await client.settle(deleted.body.operations);
     expect(await verifyConnection(sleepy, { timeoutMs: 20_000 })).toMatchObject({ ok: false, cause: 'refused' });
   });
 

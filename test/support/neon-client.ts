@@ -51,11 +51,16 @@ export class NeonClient {
     return answer;
   }
 
-  /** Polls operations until each has finished; fails on a failed one. */
+  /** Polls operations until each has finished; fails on a failed one. Waits as told on 429 (an emulator with Neon's rate limits). */
   async settle(operations: { id: string }[] = []): Promise<void> {
     for (const op of operations) {
       for (;;) {
-        const { body } = await this.call('GET', `${this.project}/operations/${op.id}`);
+        const { status, headers, body } = await this.call('GET', `${this.project}/operations/${op.id}`);
+        if (status === 429) {
+          await new Promise((r) => setTimeout(r, 1000 * Number(headers.get('retry-after') ?? 1)));
+          continue;
+        }
+        if (status !== 200) throw new Error(`operation ${op.id}: ${status} ${JSON.stringify(body)}`);
         if (body.operation.status === 'finished') break;
         if (body.operation.status === 'failed') throw new Error(`operation ${op.id} failed: ${body.operation.error}`);
         await new Promise((r) => setTimeout(r, 20));

@@ -14,7 +14,7 @@ const NEONCTL = path.join(path.dirname(require.resolve('neonctl/package.json')),
 export function neonctl(neon: Emulator, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, NEON_API_HOST: neon.url, NEON_API_KEY: neon.apiKey, CI: 'true' };
-    execFile(process.execPath, [NEONCTL, ...args, '--no-analytics'], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [NEONCTL, ...args, '--no-analytics'], { env, timeout: 90_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`neonctl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
     );
   });

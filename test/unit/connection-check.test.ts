@@ -62,6 +62,7 @@ describe('naming why the connection check failed', () => {
     ['tls', facts({ code: 'ERR_TLS_CERT_ALTNAME_INVALID', message: "Hostname/IP does not match certificate's altnames", stage: 'tls' }), /must name the host/],
     ['tls', facts({ message: 'The server does not support SSL connections', stage: 'tls' }), /does not accept TLS/],
     ['tls', facts({ code: '28000', message: 'no pg_hba.conf entry for host "1.2.3.4", user "neondb_owner", database "neondb", no encryption' }), /accepts only encrypted connections.*`require`/],
+    ['tls', facts({ code: 'XX000', message: 'connection is insecure (try using `sslmode=require`)' }), /accepts only encrypted connections.*`require`/],
     ['authentication', facts({ code: '28P01', message: 'password authentication failed for user "neondb_owner"' }), /refused the password of role neondb_owner \(28P01\)/],
     ['authentication', facts({ code: 'CHANNEL_BINDING', message: 'the server offered only SCRAM-SHA-256, not SCRAM-SHA-256-PLUS' }), /channel_binding=require, but the server offered only SCRAM-SHA-256/],
     ['database-missing', facts({ code: '3D000', message: 'database "shop" does not exist' }), /database neondb does not exist on the branch\. Check the `database` input/],
