@@ -69,9 +69,11 @@ export function classifyConnectionFailure(facts: FailureFacts, target: Connectio
     const what = facts.timedOut ? t`did not resolve within ${seconds}` : t`does not resolve (${code})`;
     return failure('dns', t`The branch's host ${target.host} ${what} from the runner. Check the runner's DNS; a host that resolves only inside a private network needs a self-hosted runner there.`);
   }
-  if (/IP address .*not allowed|not allowed to connect/i.test(message)) {
-    const which = restriction ? t`${restrictionWords(restriction)}. ` : own('');
-    return failure('not-allowed', t`The branch refused the runner's address: ${which}Neon said "${clip(message)}". ${restrictionAdvice(restriction ?? 'ip-allowlist')}`);
+  // Neon's proxy refuses by the project's network settings before any password is asked.
+  const blockedNetwork = /from a blocked network/i.test(message);
+  if (blockedNetwork || /IP address .*not allowed|not allowed to connect/i.test(message)) {
+    const which = restriction ?? (blockedNetwork ? 'block-public-connections' : 'ip-allowlist');
+    return failure('not-allowed', t`The branch refused the runner's address: ${restrictionWords(which)}. Neon said "${clip(message)}". ${restrictionAdvice(which)}`);
   }
   if (UNREACHABLE_CODES.has(code)) {
     const what = code === 'ECONNREFUSED' ? t`the connection to ${where} was refused` : t`${where} is unreachable (${code})`;

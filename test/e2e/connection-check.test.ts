@@ -27,6 +27,9 @@ describe('verify_connection: the job goes on with a database that answers', () =
     expect(endpoint.state).toBe('idle');
     const fault: FaultRule = { method: 'POST', route: '/projects/:project_id/endpoints/:endpoint_id/start', body: '{"operations":[]}', contentType: 'application/json' };
     world.neon.api.faults.add(fault);
+    // A suspended compute starts when a client connects (Neon's proxy wakes it): this one's address
+    // refuses connections instead, as a compute host the runner cannot reach would.
+    await endpoint.proxy.stop();
   }
 
   const checkLines = (result: RunResult) => result.log.split('\n').filter((l) => /Connection (verified|check)|connection to 127\.0\.0\.1|refused the password/.test(l));
@@ -148,14 +151,9 @@ describe('verify_connection: the job goes on with a database that answers', () =
   it.for([
     ['an IP allowlist that does not name the runner', 148, { allowed_ips: { ips: ['203.0.113.7'], protected_branches_only: false } }, /IP allowlist/],
     ['a project closed to the internet', 149, { block_public_connections: true }, /block_public_connections/],
-  ] as const)('%s: the refused check confirms the warning (one line, not two); require fails', async ([, pr, restriction, words], ctx) => {
+  ] as const)('%s: the refused check confirms the warning (one line, not two); require fails', async ([, pr, restriction, words]) => {
     world.neon.model.projectSettings = { ...settings(), ...restriction };
     const warned = await world.run('opened', pr);
-    if (warned.outputs.connection_verified === 'true') {
-      // Until the emulator's computes sit behind a proxy that enforces the project's network
-      // settings, they admit 127.0.0.1 whatever those say: this test runs once they refuse it.
-      ctx.skip('the emulator does not enforce allowed_ips / block_public_connections yet: its computes admitted 127.0.0.1');
-    }
     expectSucceeded(world, warned);
     expect(warned.outputs.connection_verified).toBe('false');
     expect(warned.warnings).toHaveLength(1);

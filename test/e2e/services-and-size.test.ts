@@ -64,11 +64,15 @@ describe('compute_units, and bad inputs', () => {
     expectSucceeded(world, result);
     const create = world.neon.api.requests.slice(from).find((c) => c.method === 'POST' && c.route === '/projects/:project_id/branches');
     expect((create?.body as { endpoints: unknown[] }).endpoints).toEqual([{ type: 'read_write', autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2 }]);
-    // What Neon reports for the compute is what is shown.
-    const endpoint = (await neonCall<{ endpoints: { autoscaling_limit_min_cu: number; autoscaling_limit_max_cu: number }[] }>(world, 'GET', `/branches/${result.outputs.branch_id}/endpoints`)).endpoints[0];
-    const size = endpoint?.autoscaling_limit_min_cu === endpoint?.autoscaling_limit_max_cu ? `${endpoint?.autoscaling_limit_min_cu} CU` : `${endpoint?.autoscaling_limit_min_cu}–${endpoint?.autoscaling_limit_max_cu} CU (autoscaling)`;
+    // What Neon reports for the compute is what is shown: the size asked for, stored by Neon.
+    const size = '0.5–2 CU (autoscaling)';
     expect(world.github.commentsOn(30)[0]?.body).toContain(`| Compute | ${size} |`);
     expect(result.summary).toContain(`| Compute | ${size} |`);
+
+    // The same size on the next push: nothing to say.
+    const same = await world.run('synchronize', 30, { compute_units: '0.5-2' });
+    expectSucceeded(world, same);
+    expect(same.notices.join('\n')).not.toContain('compute_units');
 
     // A reused branch's compute keeps its size (resizing would restart it): a notice says so.
     const reusedFrom = world.neon.api.requests.length;

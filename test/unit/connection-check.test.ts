@@ -68,6 +68,7 @@ describe('naming why the connection check failed', () => {
     ['database-missing', facts({ code: '3D000', message: 'database "shop" does not exist' }), /database neondb does not exist on the branch\. Check the `database` input/],
     ['role-missing', facts({ code: '28000', message: 'role "ghost" does not exist' }), /role neondb_owner does not exist on the branch\. Check the `role` input/],
     ['not-allowed', facts({ code: 'XX000', message: 'This IP address 20.1.2.3 is not allowed to connect to this endpoint. Please add it to the allowed list in the Neon console.' }), /refused the runner's address/],
+    ['not-allowed', facts({ code: 'XX000', message: 'This connection is trying to access this endpoint from a blocked network.' }), /refused the runner's address: the project blocks connections from the public internet \(block_public_connections\)/],
     ['other', facts({ code: '53300', message: 'too many connections for role "neondb_owner"' }), /too many connections open.*db_url_pooled/],
     ['other', facts({ code: 'XX000', message: "Couldn't connect to compute node" }), /The connection check failed \(XX000\): Couldn't connect to compute node\./],
   ])('%s: %s', (cause, f, words) => {
