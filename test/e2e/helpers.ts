@@ -1,4 +1,3 @@
-import MarkdownIt from 'markdown-it';
 import { expect } from 'vitest';
 import { runAction, type RunResult } from '../../emulator/runner.js';
 import type { World } from '../support/world.js';
@@ -93,12 +92,7 @@ export function expectClean(world: World, result: RunResult): void {
   expect(result.log).not.toMatch(/Unexpected failure/);
 }
 
-const markdown = new MarkdownIt('default', { html: true, linkify: false });
-
-/** Markdown rendered to HTML as GitHub renders comments and summaries (CommonMark and GFM tables). */
-export function renderMarkdown(text: string): string {
-  return markdown.render(text);
-}
+export { renderMarkdown } from '../support/markdown.js';
 
 /** The HTML with every `<code>…</code>` taken out: what is left is rendered as markup, links and mentions. */
 export function outsideCode(html: string): string {

@@ -1,4 +1,4 @@
-import { micromark } from 'micromark';
+import { renderMarkdown } from '../support/markdown.js';
 import { describe, expect, it } from 'vitest';
 import { destructiveChanges } from '../../src/schema-diff/destructive.js';
 import {
@@ -43,9 +43,9 @@ function bigDiff(count: number, text = (i: number) => `COMMENT ON TABLE public.c
 /** A diff as its code block holds it: the trailing newlines folded into one. */
 const block = (diff: string) => `${diff.replace(/\n+$/, '')}\n`;
 
-/** The text of each fenced code block GitHub would render, as micromark (CommonMark) parses it. */
+/** The text of each fenced code block GitHub would render, as a CommonMark parser renders it. */
 function codeBlocks(markdown: string): string[] {
-  const html = micromark(markdown, { allowDangerousHtml: true });
+  const html = renderMarkdown(markdown);
   return [...html.matchAll(/<pre><code class="language-diff">([\s\S]*?)<\/code><\/pre>/g)].map((m) =>
     (m[1] as string).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
   );
@@ -131,7 +131,7 @@ describe('the "Schema changes" section of the PR comment', () => {
       '-',
     ].join('\n');
     const text = schemaSectionForComment([result('neondb', diff)], { room: COMMENT_LIMIT });
-    expect(micromark(text)).toContain('<li>table <code>public.&quot;we`ird|&lt;b&gt;name&lt;/b&gt;&quot;</code> dropped or renamed</li>');
+    expect(renderMarkdown(text)).toContain('<li>table <code>public.&quot;we`ird|&lt;b&gt;name&lt;/b&gt;&quot;</code> dropped or renamed</li>');
   });
 });
 
