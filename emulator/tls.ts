@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from 'selfsigned';
 
-/** A stable place, so NODE_EXTRA_CA_CERTS can name the certificate before a client starts. */
-export const TLS_DIR = path.join(os.tmpdir(), 'neon-emulator-tls');
+/**
+ * A stable place, so NODE_EXTRA_CA_CERTS can name the certificate before a client starts; one per
+ * user, since the key is readable by its owner only (root's would lock everyone else out).
+ */
+export const TLS_DIR = path.join(os.tmpdir(), `neon-emulator-tls-${process.getuid?.() ?? 'user'}`);
 export const CERT_FILE = path.join(TLS_DIR, 'cert.pem');
 export const KEY_FILE = path.join(TLS_DIR, 'key.pem');
 
@@ -27,9 +30,16 @@ export async function ensureCertificate(): Promise<{ certFile: string; keyFile: 
         { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
       ],
     });
-    await mkdir(TLS_DIR, { recursive: true });
-    await writeFile(KEY_FILE, pems.private, { mode: 0o600 });
-    await writeFile(CERT_FILE, pems.cert, { mode: 0o644 });
+    // Written aside and put in place with one rename: emulators starting together never see a
+    // certificate without its key, or one process's certificate with another's key.
+    const staging = await mkdtemp(`${TLS_DIR}.staging-`);
+    await writeFile(path.join(staging, path.basename(KEY_FILE)), pems.private, { mode: 0o600 });
+    await writeFile(path.join(staging, path.basename(CERT_FILE)), pems.cert, { mode: 0o644 });
+    try {
+      await rename(staging, TLS_DIR);
+    } catch {
+      await rm(staging, { recursive: true, force: true }); // another process put its pair in place first
+    }
   }
   return { certFile: CERT_FILE, keyFile: KEY_FILE };
 }
