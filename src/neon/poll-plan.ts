@@ -80,8 +80,9 @@ export interface PollState {
 /**
  * The delay before the next poll. In the window the last operation is polled six times, at most
  * every 100 ms (the step ends about half an interval after it finishes), an earlier one twice.
- * Before the window: halfway there, then at its start. After it: half the time it has overrun,
- * so the interval grows again, to 1 s. Without a window (no recent operation of the kind), the
+ * Before the window: halfway there, then at its start. After it: half the time since the window
+ * opened, so the interval grows again at once (from half the window's width), to 1 s, and a long
+ * wait costs fewer polls than the steady schedule. Without a window (no recent operation of the kind), the
  * steady schedule: 100 ms growing to 350 ms, and 1 s after about 5 s. With other runs waiting, no
  * interval is shorter than their share of the route's rate limit allows; a 429 multiplies it.
  */
@@ -96,7 +97,7 @@ export function nextPollDelayMs(state: PollState): number {
   } else if (elapsedMs <= window.toMs) {
     delay = (window.toMs - window.fromMs) / (state.last ? POLLS_IN_WINDOW.last : POLLS_IN_WINDOW.earlier);
   } else {
-    delay = (elapsedMs - window.toMs) / 2;
+    delay = (elapsedMs - window.fromMs) / 2;
   }
   return Math.round(Math.max(fine, Math.min(MAX_DELAY_MS, delay)) * slowdown);
 }
