@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { GitHubStub } from '../emulator/github-stub.js';
 import { Emulator } from '../emulator/index.js';
 import { actionNode, DIST, prEvent, runAction } from '../emulator/runner.js';
+import { COMMENTS_BY_OTHERS, OPERATION_MS, operationMsForRun } from './conditions.js';
 import { measureRun, type Sample } from './measure.js';
 import { median, peakInWindow, range, worst } from './stats.js';
 
@@ -21,23 +22,6 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 const TARGETS = { finishToEndMedianMs: 150, coldStartRatio: 3, peakRssMb: 80, bundleMb: 1.5, createCalls: 8, reuseCalls: 5 };
-
-/**
- * As users live: Neon's operations take a second or more (a branch about 1 s, starting a compute
- * about 1.5 s), and a pull request already has dozens of comments by other people.
- */
-const OPERATION_MS = { scheduling: 100, create_branch: 1000, start_compute: 1500, suspend_compute: 1000, delete_timeline: 1000, create_timeline: 1000 };
-const COMMENTS_BY_OTHERS = 60;
-
-/**
- * Run `i` of `runs` gets operations 0.75 to 1.25 times as long as typical, spread evenly over the
- * runs: with fixed durations every run would see an operation finish at the same point between two
- * polls, and the time from an operation finishing to the step's end would measure that one point.
- */
-function operationMsForRun(i: number, runs: number): Record<string, number> {
-  const factor = 0.75 + (0.5 * (i + 0.5)) / runs;
-  return Object.fromEntries(Object.entries(OPERATION_MS).map(([action, ms]) => [action, action === 'scheduling' ? ms : Math.round(ms * factor)]));
-}
 
 interface ScenarioRow {
   scenario: string;

@@ -6,7 +6,9 @@ export interface RateLimits {
 
 export const NEON_RATE_LIMITS: RateLimits = { perMinute: 700, perRoutePerSecond: 40 };
 
-/** Sliding windows; `check` answers the seconds to wait (Retry-After), or 0 to let it through. */
+/**
+ * Sliding windows, counted at each request's arrival (`now`: the moment it came in, which a
+ * request whose body took longer to read may pass after a later one); `check` answers the seconds to wait (Retry-After), or 0 to let it through. */
 export class RateLimiter {
   private readonly minute: number[] = [];
   private readonly seconds = new Map<string, number[]>();
@@ -27,8 +29,8 @@ export class RateLimiter {
       this.rejected++;
       return Math.max(1, Math.ceil(wait / 1000));
     }
-    this.minute.push(now);
-    perRoute.push(now);
+    insertInOrder(this.minute, now);
+    insertInOrder(perRoute, now);
     return 0;
   }
 }
@@ -37,4 +39,11 @@ function prune(times: number[], before: number): void {
   let drop = 0;
   while (drop < times.length && (times[drop] as number) <= before) drop++;
   times.splice(0, drop);
+}
+
+/** Keeps the window sorted when requests are checked in another order than they arrived. */
+function insertInOrder(times: number[], at: number): void {
+  let i = times.length;
+  while (i > 0 && (times[i - 1] as number) > at) i--;
+  times.splice(i, 0, at);
 }

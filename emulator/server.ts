@@ -116,7 +116,7 @@ export class ApiServer {
       return void res.end(fault.body);
     }
     if (fault?.status) return fail(fault.status, fault.message ?? `injected fault ${fault.status}`, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
-    const wait = this.limiter?.check(`${method} ${route.template}`) ?? 0;
+    const wait = this.limiter?.check(`${method} ${route.template}`, receivedAt) ?? 0;
     if (wait > 0) return fail(429, 'rate limit exceeded', { 'retry-after': String(wait) });
 
     let problem: string | undefined;

@@ -18,7 +18,7 @@ import { NeonHttp } from './neon/http.js';
 import { previewTarget } from './neon/preview-branch.js';
 import { Waiter } from './neon/wait.js';
 import { writeCleanupOutputs } from './report/outputs.js';
-import { publish } from './report/publish.js';
+import { publish, startCommentSearch } from './report/publish.js';
 import type { Report } from './report/report.js';
 import { writeCleanupSummary } from './report/summary.js';
 import { t } from './text.js';
@@ -48,7 +48,15 @@ async function completeFromPullRequest(inputs: Inputs, event: EventInfo, github:
   return { ...inputs, branchName: defaultBranchName(event) ?? inputs.branchName };
 }
 
-/** Runs the chosen command, then reports: outputs (masked first), job summary, PR comment. */
+/**
+ * Runs the chosen command, then reports: outputs (masked first), job summary, PR comment. What
+ * starts when:
+ * - at once: the search for the PR comment (GitHub), and loading what the connection check needs;
+ * - the command: lookup, create or reuse, the wait for the compute, the URIs fetched during it;
+ * - the compute ready: the connection check, and at the same moment the question whether the PR
+ *   is still open (create); then the outputs and the summary while the check runs; then the
+ *   comment, with the check's answer.
+ */
 export async function runCommand(given: Inputs, event: EventInfo): Promise<void> {
   const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
   const github = given.githubToken ? new GitHub(given.githubToken, event.owner, event.repo, apiUrl) : undefined;
@@ -62,17 +70,17 @@ export async function runCommand(given: Inputs, event: EventInfo): Promise<void>
     await writeCleanupSummary(report);
     return;
   }
-  let report: Report;
+  const comment = startCommentSearch(ctx);
   prepareCheck(ctx);
+  let report: Report;
   try {
     report = inputs.command === 'create' ? await create(ctx) : inputs.command === 'delete' ? await deleteBranch(ctx) : inputs.command === 'diff' ? await diff(ctx) : await get(ctx);
   } catch (error) {
     throw inputs.command === 'create' ? await explainIfClosedMeanwhile(ctx, error) : error;
   }
-  // The connection check starts the moment the URI is known, and runs while the rest goes on.
   const check = startConnectionCheck(ctx, report);
   if (report.command === 'create') report = (await deleteIfClosedMeanwhile(ctx, report)) ?? report;
-  await publish(ctx, report, report.connection ? check : undefined);
+  await publish(ctx, report, report.connection ? check : undefined, comment);
   if (report.closedMeanwhile) {
     await check;
     throw new ActionError(t`Pull request #${event.prNumber ?? 0} was closed while this run was creating its branch, so the branch was deleted again: there is no database for the steps after this one.`);

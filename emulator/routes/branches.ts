@@ -66,7 +66,8 @@ export async function createBranch(model: Model, req: Request, onCreated?: (bran
  * the parent has more than one of either, as the description of `connection_uri` says).
  */
 function connectionUris(model: Model, branch: BranchRec, endpoints: EndpointRec[]): Json[] {
-  const endpoint = endpoints.find((e) => e.type === 'read_write');
+  // The misrouting fault (see connection-uri.ts) hands out the default branch's compute here too.
+  const endpoint = (model.misrouteConnectionUri ? model.endpointsOf(model.defaultBranch.id) : endpoints).find((e) => e.type === 'read_write');
   const [role, ...moreRoles] = [...branch.roles.entries()].filter(([, r]) => !r.noLogin);
   const [database, ...moreDatabases] = branch.databases;
   if (!endpoint || !role || !database || moreRoles.length || moreDatabases.length) return [];

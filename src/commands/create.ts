@@ -11,10 +11,9 @@ import { computeUnitsText, sameComputeUnits } from '../inputs/compute-units.js';
 import type { MaskingRule } from '../inputs/masking-rules.js';
 import { AnonymizationApi, type AnonymizedStatus } from '../neon/anonymization.js';
 import { ensureAnonymized, reusedAnonymization, type AnonymizationReport } from './anonymize.js';
-import { computeSize, fetchConnection, readyCompute } from './compute.js';
+import { computeSize, connectionDetails, findCompute, untilReady, type ComputeToWaitFor } from './compute.js';
 import { deleteOne } from './delete.js';
 import { lookUp } from './lookup.js';
-import { serviceUrls } from './service-urls.js';
 
 /** The branch the preview is made from: `parent_branch` (by name or id), or the project's default branch. */
 async function parentBranch(ctx: RunContext): Promise<Branch> {
@@ -25,11 +24,17 @@ async function parentBranch(ctx: RunContext): Promise<Branch> {
   return found.branch;
 }
 
-/** The database and role of the outputs must exist on the parent (the branch inherits them): checked before anything is created. */
+/**
+ * The database and role of the outputs must exist on the parent (the branch inherits them): checked
+ * before anything is created. A role that owns the database exists, so it is asked for only when
+ * it does not (or when the database is missing, to say which of the two is).
+ */
 async function checkDatabaseAndRole(ctx: RunContext, parent: Branch): Promise<void> {
   const { api, inputs } = ctx;
-  const [database, role] = await Promise.all([api.hasDatabase(parent.id, inputs.database), api.hasRole(parent.id, inputs.role)]);
-  const missing = missingText({ name: inputs.database, exists: database }, { name: inputs.role, exists: role }, t`the parent branch ${parent.name}`);
+  const owner = await api.databaseOwner(parent.id, inputs.database);
+  if (owner === inputs.role) return;
+  const role = await api.hasRole(parent.id, inputs.role);
+  const missing = missingText({ name: inputs.database, exists: owner !== undefined }, { name: inputs.role, exists: role }, t`the parent branch ${parent.name}`);
   if (missing) throw new ActionError(t`${missing} Nothing was created.`);
 }
 
@@ -48,8 +53,13 @@ type Made = ({ kind: 'created'; result: CreatedBranch; found: FoundBranch } | { 
  */
 async function createNew(ctx: RunContext, name: string, notes: Text[], rules: MaskingRule[] | undefined = ctx.inputs.maskingRules): Promise<Made> {
   const { inputs, event, api } = ctx;
-  const [parent, project] = await Promise.all([parentBranch(ctx), api.getProject()]);
-  await checkDatabaseAndRole(ctx, parent);
+  // The parent and its database and role, and the project's settings, at the same time.
+  const checkedParent = async () => {
+    const parent = await parentBranch(ctx);
+    await checkDatabaseAndRole(ctx, parent);
+    return parent;
+  };
+  const [parent, project] = await Promise.all([checkedParent(), api.getProject()]);
   const network = networkFinding(project);
   if (network.note) notes.push(network.note);
   const annotation = branchAnnotation(event);
@@ -82,7 +92,16 @@ async function createNew(ctx: RunContext, name: string, notes: Text[], rules: Ma
   }
 }
 
-/** Creates this PR's branch, or reuses it, and waits for its compute. */
+/** Neon calls besides operation polls a run may make (README, "What it does"). */
+const CALL_BUDGET = { create: 8, reuse: 5 };
+
+/**
+ * Creates this PR's branch, or reuses it, and waits for its compute. What starts when: the lookup
+ * (the PR comment is looked for meanwhile, see run.ts); for a new branch, its parent with its
+ * database and role, and the project's settings, then the POST; then the wait for the compute,
+ * with the URIs fetched during it; the rest (connection check, PR still open, reports) once the
+ * compute is ready, in run.ts.
+ */
 export async function create(ctx: RunContext): Promise<Report> {
   const { inputs, event, api, waiter } = ctx;
   const notes: Text[] = [];
@@ -122,6 +141,8 @@ export async function create(ctx: RunContext): Promise<Report> {
   const { branch } = found;
   let expiresAt = made ? (made.branch.expires_at ?? undefined) : (branch.expires_at ?? undefined);
   const operations: Operation[] = made ? [...made.operations] : [];
+  /** A reused branch's computes, listed while its expiry is set (which does not touch them). */
+  let listed: Promise<Endpoint[]> | undefined;
   if (!made && reuse !== 'recreated') {
     const reused = found;
     await log.group(t`Reuse branch ${branch.name}`, async () => {
@@ -131,6 +152,11 @@ export async function create(ctx: RunContext): Promise<Report> {
         return;
       }
       reuse = 'refreshed';
+      const reset = inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id && !anonymized;
+      if (!reset) {
+        listed = api.listBranchEndpoints(branch.id);
+        listed.catch(() => undefined); // awaited below; a failure meanwhile is not left unhandled
+      }
       // What Neon holds is what is reported: set (or clear, for `never`) the expiry, and read it back.
       const wanted = inputs.expiresAt ?? null;
       if (wanted !== null || branch.expires_at) {
@@ -142,7 +168,7 @@ export async function create(ctx: RunContext): Promise<Report> {
         }
         log.info(expiresAt ? t`Expiry refreshed to ${expiresAt}` : t`Expiry cleared: the branch no longer expires`);
       }
-      if (inputs.resetOnPush && event.action === 'synchronize' && branch.parent_id && !anonymized) {
+      if (reset && branch.parent_id) {
         operations.push(...(await api.restoreBranch(branch.id, branch.parent_id)));
         reuse = 'reset';
         log.info(t`Resetting ${branch.name} to the latest state of its parent ${branch.parent_id}`);
@@ -150,19 +176,30 @@ export async function create(ctx: RunContext): Promise<Report> {
     });
   }
 
-  const madeEndpoint: Endpoint | undefined = made?.endpoints.find((e) => `${e.type}` === 'read_write');
-  const ready = await log.group(t`Wait for the compute`, async () => {
-    await waiter.operations(operations);
-    return madeEndpoint ?? readyCompute(ctx, branch);
+  // Nothing that connects is fetched before an anonymized branch is anonymized.
+  const madeAnonymized = Boolean(made && (reuse === 'recreated' || inputs.maskingRules));
+  const handOutWhileWaiting = !madeAnonymized && !anonymized;
+  const given = made?.connectionUris.find((c) => c.database === inputs.database && c.role === inputs.role);
+
+  // The wait for the compute, and meanwhile what does not need it ready: the connection URIs (Neon
+  // gives them as soon as the compute exists; a new branch's POST answer usually holds them
+  // already) and the service URLs. The polls are planned from the project's latest operations
+  // when the run can spare that call within its budget.
+  const waited = await log.group(t`Wait for the compute`, async () => {
+    const madeEndpoint = made?.endpoints.find((e) => `${e.type}` === 'read_write');
+    const compute: ComputeToWaitFor = madeEndpoint ? { endpoint: madeEndpoint, operations } : await waiter.operations(operations).then(() => findCompute(ctx, branch, true, listed));
+    const stillToCall = (handOutWhileWaiting && given ? 0 : 2) + (inputs.getAuthUrl ? 1 : 0) + (inputs.getDataApiUrl ? 1 : 0);
+    const learn = api.callsBesidesPolls + stillToCall + 1 <= (made ? CALL_BUDGET.create : CALL_BUDGET.reuse);
+    const [endpoint, details] = await Promise.all([untilReady(ctx, compute, { learn }), handOutWhileWaiting ? connectionDetails(ctx, branch, compute.endpoint, given) : undefined]);
+    return { ready: endpoint, details };
   });
+  const { ready } = waited;
   const compute = computeSize(ready);
   if (!made && compute && inputs.computeUnits && !sameComputeUnits(compute, inputs.computeUnits)) {
     log.notice(
       t`Compute ${ready.id} of the reused branch ${branch.name} runs at ${computeUnitsText(compute)}, not ${computeUnitsText(inputs.computeUnits)} as compute_units asks: compute_units sizes the compute when the branch is created, and a reused branch's compute is not resized (resizing restarts it and drops its connections). Delete the branch, or close and reopen the pull request, to get the new size.`,
     );
   }
-  // Nothing that connects is fetched before an anonymized branch is anonymized.
-  const madeAnonymized = Boolean(made && (reuse === 'recreated' || inputs.maskingRules));
   let anonymization: AnonymizationReport | undefined;
   if (madeAnonymized || anonymized) {
     anonymization = await log.group(t`Wait for the anonymization`, () =>
@@ -174,7 +211,7 @@ export async function create(ctx: RunContext): Promise<Report> {
       }),
     );
   }
-  const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, branch, ready), serviceUrls(ctx, branch)]));
+  const [connection, services] = waited.details ?? (await log.group(t`Fetch the connection URIs`, () => connectionDetails(ctx, branch, ready)));
   return {
     command: 'create',
     projectId: inputs.projectId,

@@ -25,7 +25,7 @@ export async function deleteOne(ctx: RunContext, found: FoundBranch): Promise<bo
     log.info(t`The answer to the DELETE of ${found.branch.id} was lost and the retry found the branch gone: this run deleted it`);
     return true;
   }
-  await ctx.waiter.operations(result.operations);
+  await ctx.waiter.operations(result.operations, { learn: true });
   return true;
 }
 

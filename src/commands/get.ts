@@ -5,9 +5,8 @@ import { assertNotPrecious } from '../neon/ownership.js';
 import { consoleUrl, type Report } from '../report/report.js';
 import { t } from '../text.js';
 import { ensureAnonymized, reusedAnonymization } from './anonymize.js';
-import { computeSize, fetchConnection, readyCompute } from './compute.js';
+import { computeSize, connectionDetails, findCompute, untilReady } from './compute.js';
 import { existingBranch } from './lookup.js';
-import { serviceUrls } from './service-urls.js';
 
 /** Re-derives the outputs of this PR's existing branch (for a later job); creates nothing. */
 export async function get(ctx: RunContext): Promise<Report> {
@@ -15,12 +14,19 @@ export async function get(ctx: RunContext): Promise<Report> {
   const found = await existingBranch(ctx);
   assertNotPrecious(found, inputs.parentBranch, 'output the connection of');
   const anonymized = await reusedAnonymization(ctx, found);
-  const [project, endpoint] = await log.group(t`Wait for the compute`, () => Promise.all([api.getProject(), readyCompute(ctx, found.branch, false)]));
+  // The project's settings and the URIs (unless the branch is anonymized) while the compute gets ready.
+  const [project, waited] = await log.group(t`Wait for the compute`, () =>
+    Promise.all([
+      api.getProject(),
+      findCompute(ctx, found.branch, false).then((compute) => Promise.all([untilReady(ctx, compute), anonymized ? undefined : connectionDetails(ctx, found.branch, compute.endpoint)])),
+    ]),
+  );
+  const [endpoint, details] = waited;
   // An anonymized branch is waited for while it is being masked; get starts or changes nothing.
   const anonymization = anonymized
     ? await log.group(t`Wait for the anonymization`, () => ensureAnonymized(ctx, found.branch, { wanted: inputs.maskingRules, startedByThisRun: false, mayChange: false, status: anonymized }))
     : undefined;
-  const [connection, services] = await log.group(t`Fetch the connection URIs`, () => Promise.all([fetchConnection(ctx, found.branch, endpoint), serviceUrls(ctx, found.branch)]));
+  const [connection, services] = details ?? (await log.group(t`Fetch the connection URIs`, () => connectionDetails(ctx, found.branch, endpoint)));
   const compute = computeSize(endpoint);
   const network = networkFinding(project);
   return {

@@ -3,6 +3,7 @@ import type {
   AnnotationValueData,
   Branch,
   BranchCreateRequest,
+  ConnectionDetails as NeonConnectionDetails,
   ConnectionURIResponse,
   CursorPaginationResponse,
   Endpoint,
@@ -27,6 +28,20 @@ export interface CreatedBranch {
   branch: Branch;
   endpoints: Endpoint[];
   operations: Operation[];
+  /**
+   * The connection details Neon's answer already holds (masked on arrival): the URI of the
+   * branch's one database and role, with the pooler's host. Empty when the parent has more than
+   * one database or role (Neon then leaves them out).
+   */
+  connectionUris: ConnectionDetails[];
+}
+
+/** One entry of `connection_uris` in Neon's answer to `POST /branches`. */
+export interface ConnectionDetails {
+  uri: string;
+  database: string;
+  role: string;
+  poolerHost: string;
 }
 
 export interface CreateBranchBody {
@@ -68,8 +83,16 @@ export class NeonApi {
     return `/projects/${encodeURIComponent(this.projectId)}`;
   }
 
+  /** Operation polls sent (attempts), to tell them from the calls the budgets count. */
+  private polls = 0;
+
   private call(method: Method, path: string, options?: CallOptions): Promise<ApiResponse<unknown>> {
     return this.http.call<unknown>(method, path, options);
+  }
+
+  /** Requests sent so far besides operation polls (retries included): what the call budgets count. */
+  get callsBesidesPolls(): number {
+    return this.http.calls - this.polls;
   }
 
   /** Whether the branch still exists (a 404 is "no"). */
@@ -173,7 +196,23 @@ export class NeonApi {
   }
 
   async getOperation(operationId: string): Promise<Operation> {
+    this.polls++;
     return field<Operation>(await this.call('GET', `${this.base}/operations/${operationId}`, { notFound: gone(t`Operation ${operationId}`) }), 'operation', 'object');
+  }
+
+  /** The role that owns the branch's database of this name; undefined when there is no such database (404). */
+  async databaseOwner(branchId: string, name: string): Promise<string | undefined> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/databases/${encodeURIComponent(name)}`, { allow: [404] });
+    if (response.status === 404) return undefined;
+    return field<{ owner_name: string }>(response, 'database', 'object').owner_name;
+  }
+
+  /**
+   * The project's latest operations, newest first, all branches together: how long operations of
+   * each kind take in this project, and how many are under way. One attempt: a best-effort read.
+   */
+  async recentOperations(limit: number): Promise<Operation[]> {
+    return field<Operation[]>(await this.call('GET', `${this.base}/operations`, { query: { limit }, once: true }), 'operations', 'array');
   }
 
   /** Whether the branch has this database; a 404 is "no". */
@@ -239,13 +278,25 @@ export function branchCreateRequest(body: Omit<CreateBranchBody, 'annotation'>):
   };
 }
 
-/** A 201 that made a branch: the branch, its computes and the operations to wait for. */
+/** A 201 that made a branch: the branch, its computes, the operations to wait for, and any connection URI (masked at once). */
 export function createdBranch(response: ApiResponse<unknown>): CreatedBranch {
   return {
     branch: field<Branch>(response, 'branch', 'object'),
     endpoints: field<Endpoint[]>(response, 'endpoints', 'array'),
     operations: field<Operation[]>(response, 'operations', 'array'),
+    connectionUris: optionalArray<NeonConnectionDetails>(response, 'connection_uris').flatMap(connectionDetails),
   };
+}
+
+/** An entry of `connection_uris`, masked before anything else happens; nothing when it lacks a field. */
+function connectionDetails(entry: NeonConnectionDetails): ConnectionDetails[] {
+  const uri: unknown = entry?.connection_uri;
+  if (typeof uri !== 'string') return [];
+  maskUri(uri);
+  log.mask(entry.connection_parameters?.password);
+  const { database, role, pooler_host: poolerHost } = entry.connection_parameters ?? ({} as Partial<NeonConnectionDetails['connection_parameters']>);
+  if (typeof database !== 'string' || typeof role !== 'string' || typeof poolerHost !== 'string') return [];
+  return [{ uri, database, role, poolerHost }];
 }
 
 /** Registers a URI and its password as secrets with the runner. */

@@ -22,6 +22,16 @@ export function applySsl(uri: string, ssl: SslMode): string {
   return url.toString();
 }
 
+/**
+ * The pooled URI from the direct one and the pooler's host Neon named with it (in its answer to
+ * `POST /branches`): the same URI on the pooler, as `connection_uri` with `pooled=true` gives it.
+ */
+export function pooledUri(direct: string, poolerHost: string): string {
+  const url = new URL(direct);
+  url.host = poolerHost;
+  return url.toString();
+}
+
 /** Neon's pooler host puts `-pooler` after the endpoint id: ep-x.region → ep-x-pooler.region. */
 function isPoolerOf(pooledHost: string, endpointHost: string, endpointId: string): boolean {
   if (pooledHost === endpointHost) return true;

@@ -15,6 +15,8 @@ export interface CallOptions {
   allow?: number[];
   /** What a 404 means for this request (a missing database, role, branch), for the error line. */
   notFound?: Text;
+  /** One attempt only, for a read the run can do without (a failure is the caller's to ignore). */
+  once?: boolean;
 }
 export interface ApiResponse<T> {
   status: number;
@@ -109,7 +111,7 @@ export class NeonHttp {
         if (problem.maybeSent) maybeApplied = true;
         const unreachable = neonUnreachable(problem, req, attempt);
         deadline.lastProblem = unreachable.text;
-        const delay = problem.retry ? retryDelayMs(this.policy, attempt, undefined, Math.random()) : undefined;
+        const delay = problem.retry && !options.once ? retryDelayMs(this.policy, attempt, undefined, Math.random()) : undefined;
         if (delay === undefined) throw unreachable;
         log.info(t`Neon API: ${problem.code} on ${shown}; retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`);
         await deadline.sleep(delay);
@@ -119,7 +121,7 @@ export class NeonHttp {
       if (status < 300) return { status, data: parseJson<T>(req, status, contentType, text), method, path: url.pathname, earlierAttemptMayHaveApplied: maybeApplied };
       if (options.allow?.includes(status)) return { status, data: lenientJson<T>(text), method, path: url.pathname, earlierAttemptMayHaveApplied: maybeApplied };
       if (status === 429) this.options.onRateLimited?.();
-      if (isRetryableStatus(status)) {
+      if (isRetryableStatus(status) && !options.once) {
         const waitMs = parseRetryAfter(retryAfter, Date.now());
         deadline.lastProblem = t`${shown} answered ${status} ${own(reasonOf(status))}${waitMs === undefined ? own('') : t`, Retry-After ${Math.round(waitMs / 1000)}s`}`;
         if (waitMs !== undefined && waitMs > this.policy.maxRetryAfterMs) throw neonRetryAfterTooLong(req, status, waitMs, this.policy.maxRetryAfterMs);

@@ -3,15 +3,23 @@ import * as log from '../log.js';
 import { scrub, t } from '../text.js';
 import type { Endpoint, NeonApi, Operation } from './api.js';
 import type { Deadline } from './deadline.js';
+import { finishWindow, nextPollDelayMs, operationHistory, type OperationHistory } from './poll-plan.js';
 import { pollDelayMs } from './retry-policy.js';
 
 const DONE = new Set(['finished', 'skipped']);
 const FAILED = new Set(['failed', 'error', 'cancelling', 'cancelled']);
+/** The project's latest operations read to plan the polls: enough for a score of each kind. */
+const HISTORY_SIZE = 100;
+/** How long the first poll waits for that read at most (it is a single request, made as the wait starts). */
+const HISTORY_WAIT_MS = 100;
 
 /** Shared by every wait in one run: the deadline, and how much to slow down under rate limits. */
 export class Waiter {
   private readonly started = Date.now();
   slowdown = 1;
+  /** The read of the project's latest operations, made once a run, and what it said once it answered. */
+  private history?: Promise<unknown>;
+  private learned?: OperationHistory;
 
   constructor(
     private readonly api: NeonApi,
@@ -28,11 +36,28 @@ export class Waiter {
     return `${((Date.now() - this.started) / 1000).toFixed(1)}s`;
   }
 
-  /** Polls each operation in turn (Neon runs a branch's operations in order) until all are done. */
-  async operations(operations: Operation[]): Promise<void> {
+  /**
+   * Polls each operation in turn (Neon runs a branch's operations in order) until all are done.
+   * With `learn`, the first wait of the run also reads the project's latest operations (one
+   * request, while it waits) and polls where they say the operation is likely to finish (see
+   * poll-plan.ts); without, or when that read fails, at a steady pace.
+   */
+  async operations(operations: Operation[], options: { learn?: boolean } = {}): Promise<void> {
     const pending = operations.filter((op) => !DONE.has(`${op.status}`));
-    for (const first of pending) {
+    if (pending.length === 0) return;
+    if (options.learn) {
+      this.history ??= this.api.recentOperations(HISTORY_SIZE).then(
+        (recent) => (this.learned = operationHistory(recent, pending.map((op) => op.branch_id))),
+        () => undefined,
+      );
+      if (!this.learned) await Promise.race([this.history, new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS))]);
+    }
+    let startedAt = Date.now();
+    for (const [index, first] of pending.entries()) {
       let op = first;
+      let delay = 0;
+      const window = finishWindow(this.learned?.durations[`${op.action}`]);
+      if (window) log.info(t`Recent ${op.action} operations in this project finished ${seconds(window.fromMs)}–${seconds(window.toMs)} after they started: polling most often then`);
       for (let poll = 0; !DONE.has(`${op.status}`); poll++) {
         const label = t`operation ${op.action} (${op.id})`;
         if (FAILED.has(`${op.status}`)) {
@@ -41,10 +66,14 @@ export class Waiter {
         this.deadline.latest = t`Neon ${label}, last seen ${op.status}`;
         if (this.deadline.passed()) throw this.deadline.error();
         log.info(t`Waiting for ${op.action} (${op.id.slice(0, 8)}): ${op.status}, ${this.elapsed()} elapsed`);
-        await this.deadline.sleep(pollDelayMs(poll, this.slowdown));
+        const last = index === pending.length - 1;
+        delay = nextPollDelayMs({ elapsedMs: Date.now() - startedAt, pollNumber: poll, window, last, busyBranches: this.learned?.busyBranches ?? 0, slowdown: this.slowdown });
+        await this.deadline.sleep(delay);
         op = await this.api.getOperation(op.id);
         this.deadline.lastProblem = undefined;
       }
+      // It finished, on average, half a poll interval before this run saw it: the next one started then.
+      startedAt = Date.now() - delay / 2;
       log.info(t`${op.action} (${op.id.slice(0, 8)}): finished, ${this.elapsed()} elapsed`);
     }
   }
@@ -63,3 +92,5 @@ export class Waiter {
     return current;
   }
 }
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;

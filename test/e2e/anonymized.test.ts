@@ -127,6 +127,7 @@ describe('anonymized previews (masking_rules)', () => {
   it('a run that times out while Neon anonymizes writes no URI, host or password anywhere; the next run waits for it and hands out masked data', async () => {
     world.neon.model.delays.anonymization = 14_000;
     let slow: RunResult;
+    const before = world.neon.api.requests.length;
     try {
       slow = await world.run('opened', 2, { masking_rules: RULES, timeout: '7' });
     } finally {
@@ -136,7 +137,8 @@ describe('anonymized previews (masking_rules)', () => {
     for (const output of ['db_url', 'db_url_pooled', 'db_host', 'db_host_pooled', 'password']) expect([output, slow.outputs[output]]).toEqual([output, undefined]);
     const shown = everywhere(world, slow, 2);
     for (const detail of connectionDetails(world, 'preview/pr-2-feature-login')) expect([detail, shown.includes(detail)]).toEqual([detail, false]);
-    expect(slow.masked.some((m) => m.startsWith('postgresql://'))).toBe(false);
+    // Neon's answer to the create holds a URI, which the run masks and leaves alone; it asks for none.
+    expect(world.neon.api.requests.slice(before).filter((r) => r.route === '/projects/:project_id/connection_uri')).toEqual([]);
 
     // The branch is still being anonymized: the next run waits for it, then hands it out.
     const state = () => [...world.neon.model.branches.values()].find((b) => b.name === 'preview/pr-2-feature-login')?.anonymization?.state;

@@ -54,7 +54,7 @@ describe('Neon API faults', () => {
     ['429 storm with Retry-After on create', [{ method: 'POST', route: BRANCHES, status: 429, retryAfter: '1', times: 3 }]],
     ['429 storm without Retry-After on the lookup', [{ method: 'GET', route: BRANCHES, status: 429, times: 3 }]],
     ['423 (project busy) on create', [{ method: 'POST', route: BRANCHES, status: 423, times: 2 }]],
-    ['500 on a read (connection_uri)', [{ route: '/projects/:project_id/connection_uri', status: 500, times: 2 }]],
+    ['500 on a read (the project)', [{ method: 'GET', route: '/projects/:project_id', status: 500, times: 2 }]],
     ['503 on a write (create)', [{ method: 'POST', route: BRANCHES, status: 503, times: 2 }]],
     ['socket reset on a read', [{ method: 'GET', route: BRANCHES, reset: 'before', times: 2 }]],
     ['socket reset on a write', [{ method: 'POST', route: BRANCHES, reset: 'before', times: 1 }]],
@@ -66,6 +66,16 @@ describe('Neon API faults', () => {
     succeeded(result);
     expect(result.outputs.created).toBe('true');
     if (!faults.some((f) => f.delayMs)) expect(result.log).toMatch(/retrying in \d+\.\ds/);
+  });
+
+  it('500 on a read (connection_uri, which a reuse asks for): retried, and the step succeeds', async () => {
+    succeeded(await world.run('opened', 904));
+    const from = world.neon.api.requests.length;
+    const result = await withFaults(904, [{ route: '/projects/:project_id/connection_uri', status: 500, times: 2 }], 'synchronize');
+    succeeded(result);
+    expect(result.outputs.created).toBe('false');
+    expect(result.log).toMatch(/retrying in \d+\.\ds/);
+    expect(world.neon.api.requests.slice(from).filter((r) => r.route === '/projects/:project_id/connection_uri' && r.status === 500)).toHaveLength(2);
   });
 
   it('a create whose response is lost (the branch exists, the client saw a reset) is a reuse', async () => {
@@ -211,11 +221,19 @@ describe('bad input fails before any API call, naming the input', () => {
 });
 
 describe('never the wrong database', () => {
-  it("fails loudly when Neon answers with the default branch's URI", async () => {
+  it("fails loudly when Neon answers with the default branch's URI: in its answer to the create, or when asked for it on a reuse", async () => {
     world.neon.model.misrouteConnectionUri = true;
-    const result = await world.run('opened', 950);
-    failedWith(result, /Refusing to output a connection/);
-    expect(result.outputs.db_url).toBeUndefined();
+    try {
+      const created = await world.run('opened', 950);
+      failedWith(created, /Refusing to output a connection/);
+      expect(created.outputs.db_url).toBeUndefined();
+      const reused = await world.run('synchronize', 950);
+      failedWith(reused, /Refusing to output a connection/);
+      expect(reused.outputs.db_url).toBeUndefined();
+      expect(world.neon.api.requests.some((r) => r.route === '/projects/:project_id/connection_uri')).toBe(true);
+    } finally {
+      world.neon.model.misrouteConnectionUri = false;
+    }
   });
 
   it('lookup is exact: preview/pr-1 does not find preview/pr-12', async () => {

@@ -45,11 +45,20 @@ describe('user text cannot forge runner commands or render as markup', () => {
     const result = await world.run('opened', 202);
     expectSucceeded(world, result);
     const lines = result.stdout.split('\n');
+    // A new branch's URI comes in Neon's answer to POST /branches: masked before the run says it made the branch.
     const maskAt = lines.indexOf(`::add-mask::${result.outputs.password}`);
-    const fetchGroup = lines.findIndex((l) => l.startsWith('::group::Fetch the connection URIs'));
-    const groupEnd = lines.findIndex((l, i) => i > fetchGroup && l === '::endgroup::');
-    expect(maskAt).toBeGreaterThan(fetchGroup);
-    expect(maskAt).toBeLessThan(groupEnd);
+    const createGroup = lines.findIndex((l) => l.startsWith('::group::Create branch'));
+    const created = lines.findIndex((l) => l.startsWith(`Created branch ${result.outputs.branch_id}`));
+    expect(maskAt).toBeGreaterThan(createGroup);
+    expect(maskAt).toBeLessThan(created);
+    // Both URIs (the pooled one is the direct one on the pooler's host) before the wait for the compute ends.
+    const waitGroup = lines.findIndex((l) => l.startsWith('::group::Wait for the compute'));
+    const waitEnd = lines.findIndex((l, i) => i > waitGroup && l === '::endgroup::');
+    for (const uri of [result.outputs.db_url, result.outputs.db_url_pooled]) {
+      const uriMaskAt = lines.indexOf(`::add-mask::${uri}`);
+      expect(uriMaskAt).toBeGreaterThan(createGroup);
+      expect(uriMaskAt).toBeLessThan(waitEnd);
+    }
   });
 
   const HOSTILE = 'preview/@acme/admins <b>bold</b> [click](https://evil.example) `tick` | pipe |';
