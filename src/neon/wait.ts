@@ -78,12 +78,21 @@ export class Waiter {
     }
   }
 
-  /** Waits until an endpoint someone else is starting (a concurrent run) is active. */
+  /**
+   * Waits until an endpoint someone else is starting (a concurrent run) is active. If that start
+   * ends without making it active (the compute is idle again, nothing pending), this run starts
+   * it itself rather than waiting for the timeout.
+   */
   async endpointActive(endpoint: Endpoint): Promise<Endpoint> {
     let current = endpoint;
     for (let poll = 0; `${current.current_state}` !== 'active'; poll++) {
       this.deadline.latest = t`compute ${current.id} to become active, last seen ${current.current_state}`;
       if (this.deadline.passed()) throw this.deadline.error();
+      if (poll > 0 && `${current.current_state}` === 'idle' && `${current.pending_state ?? ''}` !== 'active') {
+        log.info(t`Compute ${current.id} is idle again and nobody is starting it: starting it`);
+        await this.operations(await this.api.startEndpoint(current.id));
+        return { ...current, current_state: 'active' as Endpoint['current_state'] };
+      }
       log.info(t`Waiting for compute ${current.id}: ${current.current_state}, ${this.elapsed()} elapsed`);
       await this.deadline.sleep(pollDelayMs(poll, this.slowdown));
       current = await this.api.getEndpoint(current.id);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../emulator/index.js';
 import type { RunResult } from '../../emulator/runner.js';
+import { NeonClient } from '../support/neon-client.js';
 import { sql, World } from '../support/world.js';
 
 /**
@@ -124,6 +125,30 @@ describe('operations and branch state', () => {
     succeeded(again);
     expect(again.log).toContain('is idle: starting it');
     expect(await sql(again.outputs.db_url ?? '', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
+  it('a start someone else made that fails leaves the compute idle: the run waiting on it starts it itself, well before its timeout', async () => {
+    const first = await world.run('opened', 917);
+    succeeded(first);
+    const endpoint = world.neon.model.endpointsOf(first.outputs.branch_id ?? '')[0];
+    if (!endpoint) throw new Error('no endpoint');
+    await world.neon.model.suspendCompute(endpoint);
+    // Another client starts it, and that start fails after a while.
+    const usual = world.neon.model.delays.start_compute;
+    world.neon.model.delays.start_compute = 3000;
+    world.neon.model.failNext.set('start_compute', 1);
+    try {
+      const started = await new NeonClient(world.neon).call('POST', `/projects/${world.neon.projectId}/endpoints/${endpoint.id}/start`);
+      expect(started.status).toBe(200);
+      const again = await world.run('synchronize', 917, { timeout: '40' });
+      succeeded(again);
+      expect(again.log).toMatch(/Waiting for compute ep-[a-z0-9-]+: idle/);
+      expect(again.log).toContain('is idle again and nobody is starting it: starting it');
+      expect(await sql(again.outputs.db_url ?? '', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      world.neon.model.delays.start_compute = usual as number;
+      world.neon.model.failNext.delete('start_compute');
+    }
   });
 
   it.each([
