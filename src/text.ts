@@ -45,13 +45,21 @@ export function join(texts: Text[], separator: string): Text {
   return texts.length ? new Text(parts, values) : own('');
 }
 
+/** `=` as it appears in text: plain, or URL-encoded once or more (`%3D`, `%253D`, …). */
+const EQUALS = String.raw`(?:=|%(?:25)*3[dD])`;
+/** A word that names a secret, inside a longer name too (`DB_PASSWORD`, `PGPASSWORD`, `client_secret`, `x-api-key`). */
+const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|pwd|pw|secret|token|api[_-]?key|credential|auth[_-]?key)[A-Za-z0-9_.-]*`;
+
 const SECRET_SHAPES: [RegExp, string][] = [
   // Any URI (postgresql://user:password@host/db, https://…): scheme and all.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, '[URI hidden]'],
-  // password=…, password: …, "password":"…", pwd=…
-  [/\b(pass(?:word)?|pwd|secret|token|api[_-]?key)("?\s*[:=]\s*"?)[^\s"',;]+/gi, '$1$2[hidden]'],
-  // Neon passwords and API keys, GitHub tokens, bearer tokens.
-  [/\b(?:npg|napi|ghp|ghs|gho|ghu|ghr|github_pat)_[A-Za-z0-9_]+/g, '[hidden]'],
+  // name=value, name: value, "name":"value", name%3Dvalue, for any name that names a secret.
+  [new RegExp(String.raw`(${SECRET_NAME})(\\?["']?\s*(?::|${EQUALS})\s*\\?["']?)[^\s"'\\,;&]+`, 'gi'), '$1$2[hidden]'],
+  // password 'value', password "value", and a password word followed by a value with a digit in it
+  // ("has password hunter2"), but not the words of a sentence ("password authentication failed").
+  [/\b(pass(?:word|wd)?|pwd)(\s+(?:is\s+|was\s+)?)(?:'[^']*'|"[^"]*"|(?=[^\s'",;]*\d)[^\s'",;]{4,})/gi, '$1$2[hidden]'],
+  // Neon passwords and API keys, GitHub tokens, wherever they stand (also glued to other text).
+  [/(?:npg|napi|ghp|ghs|gho|ghu|ghr|github_pat)_[A-Za-z0-9_]+/g, '[hidden]'],
   [/\bbearer\s+[A-Za-z0-9._~+/-]+=*/gi, 'Bearer [hidden]'],
   // user:password@host without a scheme.
   [/[^\s:/@]+:[^\s:/@]+@[^\s/]+/g, '[credentials hidden]'],

@@ -37,6 +37,28 @@ describe('scrubbing Neon and GitHub messages', () => {
     const out = scrub('x postgresql://u:npg_abc@h/db password=hunter2 napi_0123456789 ghs_abcdef Bearer abc.def user:pw@host');
     for (const secret of ['npg_abc', 'hunter2', 'napi_0123456789', 'ghs_abcdef', 'abc.def', 'user:pw']) expect(out).not.toContain(secret);
   });
+
+  it.each([
+    'connection failed: DB_PASSWORD=hunter2xyz',
+    'check PGPASSWORD=hunter2xyz',
+    'bad value pw%253Dnpg_hunter2xyz',
+    'bad value password%3Dhunter2xyz',
+    "role neondb_owner password 'hunter2xyz' rejected",
+    'role neondb_owner has password hunter2xyz',
+    'passwd=hunter2xyz',
+    'client_secret=hunter2xyz',
+    'x-api-key:napi_hunter2xyz',
+    'dsn: host=ep-x.neon.tech user=neondb_owner password%253Dhunter2xyz',
+    'PASSWORD: "hunter2xyz"',
+    'glued Xnpg_hunter2xyz and 2napi_hunter2xyz',
+  ])('takes the secret out of a name that only contains a secret word, an encoded =, a quoted or glued value: %s', (text) => {
+    expect(scrub(text)).not.toContain('hunter2xyz');
+  });
+
+  it('leaves the words of a message that only mentions a password', () => {
+    expect(scrub('password authentication failed for user "neondb_owner"')).toBe('password authentication failed for user "neondb_owner"');
+    expect(scrub('api_key is invalid; token expired')).toBe('api_key is invalid; token expired');
+  });
 });
 
 describe('failure classification', () => {
