@@ -131,8 +131,9 @@ export class GitHubStub {
 
     if (url.pathname === '/graphql' && method === 'POST') {
       const query = String((JSON.parse(raw || '{}') as { query?: unknown }).query ?? '');
-      if (!/\bviewer\s*\{\s*login\s*\}/.test(query)) return send(200, { errors: [{ message: 'the stub answers only `viewer { login }`' }] });
-      return send(200, { data: { viewer: { login: who.login } } });
+      const asked = /\bviewer\s*\{([^}]*)\}/.exec(query)?.[1]?.trim().split(/\s+/) ?? [];
+      if (!asked.includes('login') || asked.some((f) => f !== 'login' && f !== '__typename')) return send(200, { errors: [{ message: 'the stub answers only `viewer { login __typename }`' }] });
+      return send(200, { data: { viewer: { login: who.login, ...(asked.includes('__typename') ? { __typename: who.type } : {}) } } });
     }
     if (url.pathname === '/user' && method === 'GET') {
       if (who.app) return send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });

@@ -54,13 +54,18 @@ export interface NetworkProblem extends NetworkKind {
 export function networkProblem(error: unknown): NetworkProblem | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
+    const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
+    // A request given up by its own time limit (AbortSignal.timeout): the server took the request and never answered.
+    if (name === 'TimeoutError') return { code: 'timeout', what: 'no answer came in time', ...LOST };
     const proxy = typeof message === 'string' ? /Proxy response \((\d+)\)/.exec(message) : null;
     if (proxy) {
       const status = Number(proxy[1]);
       return { code: `proxy ${status}`, what: `the proxy refused the tunnel with ${status}`, retry: status >= 500, maybeSent: false };
     }
     if (typeof code === 'string' && NETWORK[code]) return { code, ...(NETWORK[code] as NetworkKind) };
+    // OpenSSL's errors (ERR_SSL_WRONG_VERSION_NUMBER: https:// to a plain-HTTP port, …) and undici's HTTP parser's (HPE_*: not HTTP at all).
+    if (typeof code === 'string' && code.startsWith('ERR_SSL_')) return { code, ...(NETWORK.EPROTO as NetworkKind) };
+    if (typeof code === 'string' && code.startsWith('HPE_')) return { code, what: 'the answer was not HTTP (a server or a proxy speaking another protocol there?)', retry: false, maybeSent: true };
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -76,10 +81,21 @@ function networkAdvice(problem: NetworkProblem, setting: string): Text {
 }
 
 /** Neon could not be reached at all (after retries where they made sense). */
-export function neonUnreachable(problem: NetworkProblem, request: { method: string; url: URL }, tries: number): ActionError {
+export function neonUnreachable(problem: NetworkProblem, request: { method: string; url: URL }, tries: number, via?: Proxy): ActionError {
+  const where = t`${request.url.host}${via ? t` through the proxy ${via.host} (${own(via.variable)})` : own('')}`;
   return new ActionError(
-    t`Could not reach the Neon API: ${own(problem.what)} ${request.url.host} (${own(problem.code)} on ${request.method} ${request.url.pathname}, ${own(attempts(tries))}). ${networkAdvice(problem, 'api_host')}`,
+    t`Could not reach the Neon API at ${where}: ${own(problem.what)} (${own(problem.code)} on ${request.method} ${request.url.pathname}, ${own(attempts(tries))}). ${via ? proxyAdvice(via, request.url.host) : networkAdvice(problem, 'api_host')}`,
   );
+}
+
+/** A proxy a request went through: its host, and the variable that named it. */
+export interface Proxy {
+  host: string;
+  variable: string;
+}
+
+function proxyAdvice(via: Proxy, host: string): Text {
+  return t`Check ${own(via.variable)} and NO_PROXY: the proxy must be running and reachable from the runner and allow ${host}, or NO_PROXY must name ${host}.`;
 }
 
 /** Neon's own `message` from an error body, scrubbed of anything URI- or secret-shaped. */
@@ -159,8 +175,9 @@ export function neonNotJson(request: NeonRequest, status: number, contentType: s
 }
 
 /** A JSON answer without a field the action needs. */
-export function neonMissingField(method: string, path: string, field: string): ActionError {
-  return new ActionError(t`Neon's answer to ${method} ${path} lacks \`${own(field)}\`. Check api_host (it must be the Neon API, version 2); re-run the job if it was a glitch.`);
+export function neonMissingField(method: string, path: string, field: string, present = false): ActionError {
+  const what = present ? t`has a \`${own(field)}\` of the wrong shape` : t`lacks \`${own(field)}\``;
+  return new ActionError(t`Neon's answer to ${method} ${path} ${what}. Check api_host (it must be the Neon API, version 2); re-run the job if it was a glitch.`);
 }
 
 /** Whether a GitHub error came with an answer (a status GitHub chose) or is a network failure Octokit reports as 500. */
@@ -170,7 +187,7 @@ export function githubStatus(error: unknown): number | undefined {
 }
 
 /** What a failed GitHub request means, for a warning or an error. `doing` says what the action was doing. */
-export function githubFailure(error: unknown, doing: Text, apiUrl: string): Text {
+export function githubFailure(error: unknown, doing: Text, apiUrl: string, via?: Proxy): Text {
   const status = githubStatus(error);
   if (status === 401) return t`GitHub rejected github_token (401) while ${doing}. Check the token: the default \${{ github.token }} works.`;
   if (status === 403 || status === 404) {
@@ -180,8 +197,16 @@ export function githubFailure(error: unknown, doing: Text, apiUrl: string): Text
   // No answer: Octokit reports a network failure as status 500 without a response; it is not GitHub's 500.
   const problem = networkProblem(error);
   const what = problem ? t`${own(problem.what)} (${own(problem.code)})` : t`${scrub(innermostMessage(error))}`;
-  const advice = problem ? networkAdvice(problem, 'GITHUB_API_URL') : own('Check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY.');
-  return t`Could not reach GitHub at ${apiUrl} while ${doing}: ${what}. ${advice}`;
+  const advice = via ? proxyAdvice(via, hostOf(apiUrl)) : problem ? networkAdvice(problem, 'GITHUB_API_URL') : own('Check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY.');
+  return t`Could not reach GitHub at ${apiUrl}${via ? t` through the proxy ${via.host} (${own(via.variable)})` : own('')} while ${doing}: ${what}. ${advice}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function innermostMessage(error: unknown): string {

@@ -3,6 +3,7 @@ import { failStep } from './failure.js';
 import { eventInfoFrom } from './github/event.js';
 import { readEvent } from './github/event-payload.js';
 import { parseInputs } from './inputs/inputs.js';
+import { checkProxyEnvironment } from './inputs/proxy.js';
 import * as log from './log.js';
 import { runCommand } from './run.js';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     const { eventName, payload } = readEvent(process.env);
     const event = eventInfoFrom(eventName, payload, process.env);
     const inputs = parseInputs((name) => core.getInput(name), event, new Date());
+    checkProxyEnvironment(process.env);
     await runCommand(inputs, event);
   } catch (error) {
     failStep(error);

@@ -4,7 +4,7 @@ import { sameMaskingRules, type MaskingRule } from '../inputs/masking-rules.js';
 import * as log from '../log.js';
 import type { Branch, FoundBranch } from '../neon/api.js';
 import { AnonymizationApi, type AnonymizedStatus } from '../neon/anonymization.js';
-import { safeStatusMessage } from '../neon/anonymization-message.js';
+import { namesOfRules, safeStatusMessage } from '../neon/anonymization-message.js';
 import { pollDelayMs } from '../neon/retry-policy.js';
 import { own, t, type Text } from '../text.js';
 
@@ -48,15 +48,15 @@ export function anonymizationStep(state: string, o: { rerunWanted: boolean; star
   }
 }
 
-/** `: <Neon's status message>` (values from the data hidden), or nothing. */
-const said = (status: AnonymizedStatus): Text => {
-  const message = safeStatusMessage(status.status_message);
+/** `: <Neon's status message>` (values from the data hidden; `names`: those masking_rules wrote), or nothing. */
+const said = (status: AnonymizedStatus, names: Set<string>): Text => {
+  const message = safeStatusMessage(status.status_message, names);
   return message ? t`: ${message}` : own('');
 };
 
 /** ` Neon said: <status message>.` (values from the data hidden), or nothing. */
-const neonSaid = (status: AnonymizedStatus): Text => {
-  const message = safeStatusMessage(status.status_message);
+const neonSaid = (status: AnonymizedStatus, names: Set<string>): Text => {
+  const message = safeStatusMessage(status.status_message, names);
   return message ? t` Neon said: ${message}.` : own('');
 };
 
@@ -145,6 +145,7 @@ async function untilAnonymized(
   o: { rerunWanted: boolean; startedByThisRun: boolean; mayStart: boolean },
 ): Promise<{ status: AnonymizedStatus; restarted: boolean }> {
   const { deadline, waiter } = ctx;
+  const names = namesOfRules(ctx.inputs.maskingRules);
   let { rerunWanted, startedByThisRun } = o;
   let restarted = false;
   let status = first;
@@ -157,18 +158,18 @@ async function untilAnonymized(
       if (step === 'done') return { status, restarted };
       if (step === 'failed') {
         throw new ActionError(
-          t`The anonymization of branch ${branch.name} failed.${neonSaid(status)} Check masking_rules (a function that does not exist, a table or column that is not there, a value that does not fit the column's type), then re-run the job: the next run applies the rules again. No connection details were written.`,
+          t`The anonymization of branch ${branch.name} failed.${neonSaid(status, names)} Check masking_rules (a function that does not exist, a table or column that is not there, a value that does not fit the column's type), then re-run the job: the next run applies the rules again. No connection details were written.`,
         );
       }
       if (step === 'failed to initialize') {
         throw new ActionError(
-          t`Branch ${branch.name} could not be prepared for anonymization (initialization_error).${neonSaid(status)} Delete the branch (or close and reopen the pull request) so that the next run creates it again. No connection details were written.`,
+          t`Branch ${branch.name} could not be prepared for anonymization (initialization_error).${neonSaid(status, names)} Delete the branch (or close and reopen the pull request) so that the next run creates it again. No connection details were written.`,
         );
       }
       if (step === 'not started') {
         const why = ctx.inputs.command === 'get' ? 'command get changes nothing' : 'it was not made by this action';
         throw new ActionError(
-          t`Branch ${branch.name} is not anonymized yet (${status.state}${said(status)}), and this run starts nothing (${own(why)}). Run the action with command create, or start the anonymization in the Neon console. No connection details were handed out.`,
+          t`Branch ${branch.name} is not anonymized yet (${status.state}${said(status, names)}), and this run starts nothing (${own(why)}). Run the action with command create, or start the anonymization in the Neon console. No connection details were handed out.`,
         );
       }
       if (step === 'start') {
@@ -183,10 +184,10 @@ async function untilAnonymized(
       }
       // Waiting: one line when the state or its message changes, and every 10 s.
       const shown = `${status.state} ${status.status_message ?? ''}`;
-      deadline.latest = t`the anonymization of branch ${branch.name}, last seen ${status.state}${said(status)}`;
+      deadline.latest = t`the anonymization of branch ${branch.name}, last seen ${status.state}${said(status, names)}`;
       if (deadline.passed()) throw deadline.error();
       if (shown !== lastShown || Date.now() - lastShownAt > 10_000) {
-        log.info(t`Waiting for the anonymization of ${branch.name}: ${status.state}${said(status)}, ${waiter.elapsed()} elapsed`);
+        log.info(t`Waiting for the anonymization of ${branch.name}: ${status.state}${said(status, names)}, ${waiter.elapsed()} elapsed`);
         lastShown = shown;
         lastShownAt = Date.now();
       }

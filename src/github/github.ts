@@ -1,7 +1,17 @@
 import { ActionError } from '../errors.js';
 import { githubFailure, githubStatus, networkProblem } from '../failure.js';
 import { t, type Text } from '../text.js';
+import { proxyFor } from '../inputs/proxy.js';
 import { octokitFor, type Octokit } from './octokit.js';
+
+/** The proxy GitHub requests go through, if any (for the failure's text). */
+function proxyForUrl(apiUrl: string): ReturnType<typeof proxyFor> {
+  try {
+    return proxyFor(new URL(apiUrl), process.env);
+  } catch {
+    return undefined;
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,6 +25,12 @@ export class GitHubError extends ActionError {
   }
 }
 
+/** Who the token acts as: a login, and whether it is a bot (GitHub Actions, a GitHub App) or a person. */
+export interface Identity {
+  login: string;
+  bot: boolean;
+}
+
 export interface PullRequestState {
   state: string;
   headRef?: string;
@@ -22,12 +38,13 @@ export interface PullRequestState {
 
 /**
  * The action's GitHub: one token, one repository. Every request goes through `request`, which
- * retries GitHub's 5xx and network failures (three attempts) and turns what is left into one
+ * retries GitHub's 5xx and network failures (three attempts; two for a request that got no answer
+ * within GITHUB_REQUEST_TIMEOUT_MS) and turns what is left into one
  * GitHubError that says what failed and what to check.
  */
 export class GitHub {
   private octokit?: Promise<Octokit>;
-  private login?: Promise<string>;
+  private login?: Promise<Identity>;
 
   constructor(
     private readonly token: string,
@@ -44,29 +61,34 @@ export class GitHub {
         return await call(octokit);
       } catch (error) {
         const status = githubStatus(error);
-        const transient = status === undefined ? networkProblem(error)?.retry !== false : status >= 500;
-        if (transient && attempt < 3) {
+        const problem = status === undefined ? networkProblem(error) : undefined;
+        const transient = status === undefined ? problem?.retry !== false : status >= 500;
+        // A GitHub that took the request and never answered is given one more chance, not two.
+        if (transient && attempt < (problem?.code === 'timeout' ? 2 : 3)) {
           await sleep(500 * attempt);
           continue;
         }
-        throw new GitHubError(githubFailure(error, doing, this.apiUrl), status);
+        throw new GitHubError(githubFailure(error, doing, this.apiUrl, status === undefined ? proxyForUrl(this.apiUrl) : undefined), status);
       }
     }
   }
 
   /**
-   * The login the token acts as, as REST shows comment authors: `github-actions[bot]` for the
-   * workflow's GITHUB_TOKEN, `<app>[bot]` for a GitHub App's installation token, the person's login
-   * for a personal token. GraphQL's `viewer` answers all three (REST `GET /user` refuses
-   * installation tokens with 403, so it is only the fallback, for a GraphQL endpoint that fails).
+   * The account the token acts as, as REST shows comment authors: `github-actions[bot]` (a bot)
+   * for the workflow's GITHUB_TOKEN, `<app>[bot]` for a GitHub App's installation token, the
+   * person's login for a personal token. GraphQL's `viewer` answers all three, with its kind
+   * (`__typename`); REST `GET /user` refuses installation tokens with 403, so it is only the
+   * fallback, for a GraphQL endpoint that fails.
    */
-  identity(): Promise<string> {
+  identity(): Promise<Identity> {
     this.login ??= this.request(t`learning which account github_token acts as`, async (octokit) => {
       try {
-        return (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login;
+        const { viewer } = await octokit.graphql<{ viewer: { login: string; __typename?: string } }>('query { viewer { login __typename } }');
+        return { login: viewer.login, bot: viewer.__typename === 'Bot' || /\[bot\]$/i.test(viewer.login) };
       } catch (error) {
         if (githubStatus(error) === undefined && networkProblem(error)) throw error;
-        return (await octokit.rest.users.getAuthenticated()).data.login;
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return { login: data.login, bot: data.type === 'Bot' };
       }
     });
     return this.login;

@@ -1,6 +1,6 @@
 import * as log from '../log.js';
 import { t } from '../text.js';
-import { GitHubError, type GitHub } from './github.js';
+import { GitHubError, type GitHub, type Identity } from './github.js';
 
 export interface PullRequestRef {
   number: number;
@@ -11,16 +11,21 @@ interface CommentAuthor {
 }
 
 /**
- * Whether a comment was written by `login` (the account the token acts as). Anyone can paste the
- * hidden marker into a comment of their own; only the author tells ours apart. GraphQL may give a
- * bot's login without `[bot]`, REST always with it, so a bot matches either way, a person exactly.
+ * Whether a comment was written by the account the token acts as (`who`). Anyone can paste the
+ * hidden marker into a comment of their own; only the author tells ours apart, by login and by
+ * kind: a bot's comments are a Bot's (REST writes its login with `[bot]`, GraphQL may leave it
+ * out), a person's are a User's of exactly that login. So a person whose login is a bot's bare
+ * name (a user called `github-actions`) never passes for the bot.
  */
-export function writtenBy(comment: CommentAuthor, login: string): boolean {
+export function writtenBy(comment: CommentAuthor, who: Identity): boolean {
   const author = comment.user?.login?.toLowerCase();
   if (!author) return false;
-  const wanted = login.toLowerCase();
-  if (author === wanted) return true;
-  return comment.user?.type === 'Bot' && author === `${wanted.replace(/\[bot\]$/, '')}[bot]`;
+  const wanted = who.login.toLowerCase();
+  if (who.bot) {
+    const bare = wanted.replace(/\[bot\]$/, '');
+    return comment.user?.type === 'Bot' && (author === `${bare}[bot]` || author === bare);
+  }
+  return comment.user?.type !== 'Bot' && author === wanted;
 }
 
 /** One of our comments: its id and its body as it is now. */
@@ -30,12 +35,12 @@ export interface OurComment {
 }
 
 /** Our comments (the marker, written by `login`), oldest first, from every page of the PR's comments (or up to the first page with one, if `all` is false). */
-async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, login: string, all: boolean): Promise<OurComment[]> {
+async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, who: Identity, all: boolean): Promise<OurComment[]> {
   return github.request(t`reading the comments of pull request #${pr.number}`, async (octokit) => {
     const found: OurComment[] = [];
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: github.owner, repo: github.repo, issue_number: pr.number, per_page: 100 });
     for await (const page of pages) {
-      found.push(...page.data.filter((c) => c.body?.includes(marker) && writtenBy(c, login)).map((c) => ({ id: c.id, body: c.body ?? '' })));
+      found.push(...page.data.filter((c) => c.body?.includes(marker) && writtenBy(c, who)).map((c) => ({ id: c.id, body: c.body ?? '' })));
       if (found.length && !all) break;
     }
     return found.sort((a, b) => a.id - b.id);
@@ -43,7 +48,7 @@ async function findOurs(github: GitHub, pr: PullRequestRef, marker: string, logi
 }
 
 /** What looking for our comment found: it (or nothing) and who we are, or the failure, kept for when the comment is written. */
-export type CommentLookup = Promise<{ login: string; comment?: OurComment } | { error: unknown }>;
+export type CommentLookup = Promise<{ who: Identity; comment?: OurComment } | { error: unknown }>;
 
 /**
  * Starts looking for this PR's comment: who the token is, then the PR's comments. It never
@@ -52,9 +57,9 @@ export type CommentLookup = Promise<{ login: string; comment?: OurComment } | { 
  */
 export function lookUpStickyComment(github: GitHub, pr: PullRequestRef, marker: string): CommentLookup {
   return (async () => {
-    const login = await github.identity();
-    const [comment] = await findOurs(github, pr, marker, login, false);
-    return { login, comment };
+    const who = await github.identity();
+    const [comment] = await findOurs(github, pr, marker, who, false);
+    return { who, comment };
   })().catch((error: unknown) => ({ error }));
 }
 
@@ -64,7 +69,7 @@ export type CommentBody = string | ((current: string | undefined) => string);
 async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup: CommentLookup): Promise<'created' | 'updated'> {
   const found = await lookup;
   if ('error' in found) throw found.error;
-  const { login, comment } = found;
+  const { who, comment } = found;
   const render = typeof body === 'string' ? () => body : body;
   const { owner, repo } = github;
   if (comment) {
@@ -74,7 +79,8 @@ async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: 
   const created = await github.request(t`commenting on pull request #${pr.number}`, (o) => o.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: render(undefined) }));
   // Runs started together may each have created one: the oldest of ours stays, this run's goes.
   // The new comment's author is GitHub's own word for who the token is.
-  const ours = await findOurs(github, pr, marker, created.data.user?.login ?? login, true);
+  const author = created.data.user;
+  const ours = await findOurs(github, pr, marker, author?.login ? { login: author.login, bot: author.type === 'Bot' } : who, true);
   const oldest = ours[0];
   if (oldest !== undefined && oldest.id !== created.data.id) {
     await github.request(t`removing a duplicate comment on pull request #${pr.number}`, (o) => o.rest.issues.deleteComment({ owner, repo, comment_id: created.data.id }));

@@ -62,13 +62,15 @@ interface BranchPage extends CursorPaginationResponse {
   annotations?: Record<string, AnnotationData>;
 }
 
+/** `array`: an array of objects (every list Neon answers is one: a `null` or a string in it is a broken answer, not a branch). */
 type Kind = 'array' | 'object' | 'string';
-const isKind = (value: unknown, kind: Kind) => (kind === 'array' ? Array.isArray(value) : kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === 'string');
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isKind = (value: unknown, kind: Kind) => (kind === 'array' ? Array.isArray(value) && value.every(isObject) : kind === 'object' ? isObject(value) : typeof value === 'string');
 
 /** The field of a Neon answer the action needs, or one clear error naming it. */
 export function field<T>(response: ApiResponse<unknown>, name: string, kind: Kind): T {
   const value = (response.data as Record<string, unknown>)[name];
-  if (!isKind(value, kind)) throw neonMissingField(response.method, response.path, name);
+  if (!isKind(value, kind)) throw neonMissingField(response.method, response.path, name, value !== undefined);
   return value as T;
 }
 

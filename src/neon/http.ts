@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici/index.js';
 import undici from '../undici-on-first-use/index.js';
 import { ActionError } from '../errors.js';
 import { neonNotJson, neonRefused, neonRetryAfterTooLong, neonUnreachable, networkProblem, reasonOf, type NeonRequest } from '../failure.js';
+import { proxyFor } from '../inputs/proxy.js';
 import * as log from '../log.js';
 import { own, t, type Text } from '../text.js';
 import type { Deadline } from './deadline.js';
@@ -56,10 +57,30 @@ function proxyConfigured(): boolean {
   return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => Boolean(process.env[name]));
 }
 
+/**
+ * undici warns on stderr that EnvHttpProxyAgent is experimental (UNDICI-EHPA) when it is first
+ * made: a line in every proxied run's log that the user can do nothing about. That one warning is
+ * left out; any other goes through.
+ */
+function withoutExperimentalWarning<T>(make: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === 'UNDICI-EHPA') return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
 /** The one HTTP client for the Neon API: Bearer auth, bounded retries within the deadline, one debug line a request. */
 export class NeonHttp {
   private readonly dispatcher: Dispatcher = proxyConfigured()
-    ? new undici.EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 })
+    ? withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent({ headersTimeout: 30_000, bodyTimeout: 30_000 }))
     : new undici.Agent({ headersTimeout: 30_000, bodyTimeout: 30_000 });
   private readonly policy: RetryPolicy;
   /** Requests sent, for the summary and the budgets. */
@@ -109,7 +130,7 @@ export class NeonHttp {
         if (!problem) throw error;
         log.debug(t`${method} ${url.pathname + url.search} -> ${problem.code} in ${Date.now() - started} ms`);
         if (problem.maybeSent) maybeApplied = true;
-        const unreachable = neonUnreachable(problem, req, attempt);
+        const unreachable = neonUnreachable(problem, req, attempt, proxyFor(url, process.env));
         deadline.lastProblem = unreachable.text;
         const delay = problem.retry && !options.once ? retryDelayMs(this.policy, attempt, undefined, Math.random()) : undefined;
         if (delay === undefined) throw unreachable;

@@ -25,6 +25,7 @@ export function operationHistory(operations: Operation[], ownBranchIds: Iterable
   const durations: Record<string, number[]> = {};
   const busy = new Set<string>();
   for (const op of operations) {
+    if (typeof op !== 'object' || op === null) continue;
     const status = `${op.status}`;
     if (status === 'finished' && typeof op.total_duration_ms === 'number' && op.total_duration_ms > 0) {
       const seen = (durations[`${op.action}`] ??= []);

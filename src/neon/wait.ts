@@ -46,10 +46,11 @@ export class Waiter {
     const pending = operations.filter((op) => !DONE.has(`${op.status}`));
     if (pending.length === 0) return;
     if (options.learn) {
-      this.history ??= this.api.recentOperations(HISTORY_SIZE).then(
-        (recent) => (this.learned = operationHistory(recent, pending.map((op) => op.branch_id))),
-        () => undefined,
-      );
+      // A plan, not a need: whatever goes wrong with this read (an error, an answer of the wrong shape), the run polls at a steady pace.
+      this.history ??= this.api
+        .recentOperations(HISTORY_SIZE)
+        .then((recent) => (this.learned = operationHistory(recent, pending.map((op) => op.branch_id))))
+        .catch(() => undefined);
       if (!this.learned) await Promise.race([this.history, new Promise((resolve) => setTimeout(resolve, HISTORY_WAIT_MS))]);
     }
     let startedAt = Date.now();

@@ -23,6 +23,16 @@ export function statusText(report: Report): string {
   return report.expiresAt ? 'Reused, expiry refreshed' : 'Reused, no expiry';
 }
 
+/**
+ * The comment a delete leaves. A run that found the branch already gone (`deleted` false) does not
+ * overwrite a comment that already says how it was deleted (by the create run that saw the PR
+ * closed, or by an earlier close run): "Already deleted" would hide what happened.
+ */
+export function deleteComment(current: string | undefined, fresh: string, report: Report): string {
+  if (report.command === 'delete' && !report.deleted && current?.includes('| Status | Deleted')) return current;
+  return fresh;
+}
+
 /** Rows shared by the PR comment and the job summary, as Markdown table cells; never a password or a URI. */
 export function factRows(report: Report): [string, string][] {
   const name = codeSpan(report.branchName, 'table');

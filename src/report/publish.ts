@@ -4,7 +4,7 @@ import { lookUpStickyComment, writeStickyComment, type CommentLookup } from '../
 import * as log from '../log.js';
 import { own, t, type Text } from '../text.js';
 import { notesAfterCheck, requiredCheckFailed, type ConnectionCheckOutcome } from './connection-check.js';
-import { commentBody, commentMarker, noteBlocks } from './comment-body.js';
+import { commentBody, commentMarker, deleteComment, noteBlocks } from './comment-body.js';
 import { markdown } from './markdown.js';
 import { writeConnectionCheckOutput, writeOutputs } from './outputs.js';
 import type { Report } from './report.js';
@@ -89,7 +89,8 @@ async function writeComment(ctx: RunContext, report: Report, marker: string, loo
   const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
   const fresh = commentBody(report, { sha, runUrl });
   const schema = report.schema;
-  const body = (current: string | undefined) => (schema ? commentWithSchemaChanges(current, fresh, schema, sha) : report.command === 'create' ? commentKeepingOldDiff(current, fresh, sha) : fresh);
+  const body = (current: string | undefined) =>
+    schema ? commentWithSchemaChanges(current, fresh, schema, sha) : report.command === 'create' ? commentKeepingOldDiff(current, fresh, sha) : report.command === 'delete' ? deleteComment(current, fresh, report) : fresh;
   await log.group(t`Comment on the pull request`, () => writeStickyComment(github, { number: pr }, marker, body, lookup));
 }
 

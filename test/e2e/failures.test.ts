@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,8 @@ describe('every failure is one classified line', () => {
       ['an empty body with status 200', { method: 'GET', route: BRANCHES, body: '', contentType: 'application/json' }, /empty.*api_host/],
       ['malformed JSON with status 200', { method: 'GET', route: BRANCHES, body: '{"branches": [', contentType: 'application/json' }, /not JSON.*api_host/],
       ['JSON without the expected fields', { method: 'GET', route: BRANCHES, body: '{"items": []}', contentType: 'application/json' }, /lacks `branches`/],
+      ['a list with null in it', { method: 'GET', route: BRANCHES, body: '{"branches": [null]}', contentType: 'application/json' }, /`branches` of the wrong shape.*api_host/],
+      ['a list of strings', { method: 'GET', route: BRANCHES, body: '{"branches": ["br-x"]}', contentType: 'application/json' }, /`branches` of the wrong shape.*api_host/],
     ])('%s', async (_name, fault, message) => {
       expectFailedWith(world, await withFaults([fault]), message);
     });
@@ -48,6 +51,12 @@ describe('every failure is one classified line', () => {
     const result = await withFaults([{ method: 'POST', route: BRANCHES, status: 400, message }]);
     expectFailedWith(world, result, /refused POST .*bad branch/);
     for (const secret of ['npg_Sup3rSecretXyz', 'hunter2', 'postgresql://', 'napi_abcdef1234567890', 'ep-cool-1.neon.tech']) expect(result.stdout).not.toContain(secret);
+  });
+
+  it("an answer of the wrong shape to a read the run only plans with (the project's recent operations) changes nothing: the step succeeds", async () => {
+    const result = await withFaults([{ method: 'GET', route: '/projects/:project_id/operations', body: '{"operations": [null, "x", 3]}', contentType: 'application/json' }]);
+    expectSucceeded(world, result);
+    expect(result.outputs.created).toBe('true');
   });
 
   it('a Retry-After longer than the action waits says so, not "after 1 attempts"', async () => {
@@ -69,10 +78,55 @@ describe('every failure is one classified line', () => {
       const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
       try {
         const result = await world.run('opened', pr++, { timeout: '4' }, { env: { HTTPS_PROXY: url, HTTP_PROXY: url } });
-        expectFailedWith(world, result, /proxy.*403.*HTTPS_PROXY/i);
+        expectFailedWith(world, result, /proxy.*403.*HTTPS?_PROXY/i);
       } finally {
         proxy.close();
       }
+    });
+  });
+
+  describe('proxies and protocols', () => {
+    const listen = async (server: http.Server | net.Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    };
+    const closedPort = async () => {
+      const server = http.createServer();
+      const url = await listen(server);
+      await new Promise((resolve) => server.close(resolve));
+      return url;
+    };
+
+    it('a proxy that answers something other than HTTP: one line naming the proxy and its variable, never "Unexpected failure"', async () => {
+      const garbage = net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+      const url = await listen(garbage);
+      try {
+        const result = await world.run('opened', pr++, { timeout: '5' }, { env: { HTTPS_PROXY: url, HTTP_PROXY: url } });
+        expectFailedWith(world, result, /through the proxy 127\.0\.0\.1:\d+ \(HTTP_PROXY\): the answer was not HTTP.*Check HTTP_PROXY and NO_PROXY/);
+        expect(result.errors[0]).not.toMatch(/Unexpected/);
+        expect(result.stderr).not.toMatch(/EnvHttpProxyAgent|UNDICI-EHPA/);
+      } finally {
+        garbage.close();
+      }
+    });
+
+    it('a proxy that is not running is named, not the API host behind it', async () => {
+      const url = await closedPort();
+      const result = await world.run('opened', pr++, { timeout: '5' }, { env: { HTTPS_PROXY: url, HTTP_PROXY: url } });
+      expectFailedWith(world, result, new RegExp(`through the proxy ${url.replace('http://', '').replace(/\./g, '\\.')} \\(HTTP_PROXY\\): the connection was refused`));
+    });
+
+    it.each([['proxy.corp:3128'], ['http://proxy.corp:3128 '], ['ftp://proxy.corp']])('HTTPS_PROXY=%j is one error naming the variable, before any call', async (value) => {
+      const from = world.neon.api.requests.length;
+      const result = await world.run('opened', pr++, {}, { env: { HTTPS_PROXY: value } });
+      expectFailedWith(world, result, /environment variable HTTPS_PROXY is .* not a proxy URL/);
+      expect(world.neon.api.requests.length).toBe(from);
+    });
+
+    it('api_host https:// on a plain-HTTP port: the TLS handshake is named, with api_host', async () => {
+      const result = await world.run('opened', pr++, { api_host: world.neon.url.replace(/^http:/, 'https:'), timeout: '5' });
+      expectFailedWith(world, result, /TLS handshake failed.*api_host/);
+      expect(result.errors[0]).not.toMatch(/Unexpected/);
     });
   });
 
@@ -129,6 +183,24 @@ describe('every failure is one classified line', () => {
       expect(result.warnings.join('\n')).toMatch(/could not reach GitHub/i);
       expect(result.warnings.join('\n')).not.toMatch(/answered 500/);
     });
+
+    it('a GitHub that takes the request and never answers: the step ends with a warning, not at the job timeout', async () => {
+      const sockets = new Set<net.Socket>();
+      const silent = net.createServer((socket) => void sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+      const port = (silent.address() as { port: number }).port;
+      const started = Date.now();
+      try {
+        const result = await runAction({ inputs: world.neon.actionInputs(), payload: { action: 'opened', number: pr, pull_request: { number: pr++, head: { ref: 'x' } } }, githubUrl: `http://127.0.0.1:${port}` });
+        expectSucceeded(world, result);
+        expect(result.warnings.join('\n')).toMatch(/could not reach GitHub.*no answer came in time/i);
+        // Two attempts of 10 s each, and the wait between them.
+        expect(Date.now() - started).toBeLessThan(60_000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    }, 90_000);
 
     it('cleanup retries GitHub 5xx like the comment, then succeeds', async () => {
       world.github.faults = [{ method: 'GET', path: /\/pulls$/, status: 502, times: 2 }];

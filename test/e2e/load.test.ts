@@ -61,4 +61,27 @@ describe('load', () => {
       world.neon.model.delays.start_compute = 400;
     }
   });
+
+  it('a close run held up by Neon (423) while the create run deletes the branch: the comment keeps saying how it was deleted, never "Already deleted"', async () => {
+    world.neon.model.delays.start_compute = 1500;
+    try {
+      const create = world.run('opened', 503);
+      await until(() => branchesOf(503).length > 0);
+      world.github.closePull(503);
+      // The close run's first DELETE is answered 423 after 4 s: by then the create run has seen the PR closed and deleted the branch.
+      world.neon.api.faults.add({ method: 'DELETE', route: '/projects/:project_id/branches/:branch_id', delayMs: 4000, status: 423, times: 1 });
+      const closed = world.run('closed', 503);
+      const created = await create;
+      expect(created.errors.join('\n')).toMatch(/closed/);
+      expect(comment(503)).toMatch(/\| Status \| Deleted \(the pull request was closed while its branch was being created\) \|/);
+      const close = await closed;
+      expect(close.errors).toEqual([]);
+      expect(close.outputs.deleted).toBe('false');
+      expect(branchesOf(503)).toEqual([]);
+      expect(comment(503)).toMatch(/\| Status \| Deleted \(the pull request was closed while its branch was being created\) \|/);
+      expect(comment(503)).not.toMatch(/Already deleted/);
+    } finally {
+      world.neon.model.delays.start_compute = 400;
+    }
+  });
 });

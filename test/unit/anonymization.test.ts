@@ -3,7 +3,7 @@ import { anonymizationStep } from '../../src/commands/anonymize.js';
 import { InputError } from '../../src/errors.js';
 import { computeUnitsText, parseComputeUnits } from '../../src/inputs/compute-units.js';
 import { parseMaskingRules, sameMaskingRules } from '../../src/inputs/masking-rules.js';
-import { safeStatusMessage } from '../../src/neon/anonymization-message.js';
+import { namesOfRules, safeStatusMessage } from '../../src/neon/anonymization-message.js';
 import { secretFieldValues } from '../../src/neon/service-urls.js';
 import { factRows, statusText } from '../../src/report/comment-body.js';
 import type { Report } from '../../src/report/report.js';
@@ -81,16 +81,29 @@ describe('compute_units', () => {
 });
 
 describe("Neon's anonymization status message", () => {
+  const rules = parseMaskingRules(
+    JSON.stringify([
+      { database_name: 'neondb', schema_name: 'public', table_name: 'users', column_name: 'email', masking_function: 'anon.fake_email()' },
+      { database_name: 'neondb', schema_name: 'public', table_name: 'people', column_name: 'name', masking_function: 'anon.no_such_fn()' },
+    ]),
+  );
+  const names = namesOfRules(rules);
+
   it.each([
     ['a failed cast quotes the value it failed on', 'Anonymization failed: invalid input syntax for type integer: "zephyrine@victim.test"', 'Anonymization failed: invalid input syntax for type integer: "[value hidden]"'],
+    ['a quoted value with quotes in it', 'Anonymization failed: invalid input syntax for type integer: ""Quoted" Secretname"', 'Anonymization failed: invalid input syntax for type integer: "[value hidden]" [value hidden]'],
+    ['a value read as a configuration parameter', 'Anonymization failed: unrecognized configuration parameter "alice.secret@corp.example"', 'Anonymization failed: unrecognized configuration parameter "[value hidden]"'],
+    ['a value read as a relation (::regclass)', 'Anonymization failed: relation "alice.secret@corp.example" does not exist', 'Anonymization failed: relation "[value hidden]" does not exist'],
+    ['an unquoted value after a colon', 'Anonymization failed: cross-database references are not implemented: alice.secret@corp.example', 'Anonymization failed: cross-database references are not implemented: [value hidden]'],
     ['an out-of-range value', 'value "99999999999" is out of range for type integer', 'value "[value hidden]" is out of range for type integer'],
     ['an enum value', 'invalid input value for enum mood: "furious"', 'invalid input value for enum mood: "[value hidden]"'],
-    ['a key that collided', 'duplicate key value violates unique constraint "users_email_key" DETAIL: Key (email)=(a@b.test) already exists.', 'duplicate key value violates unique constraint "users_email_key"'],
-    ['a key without DETAIL', 'Key (email)=(a@b.test) already exists', 'Key (email)=([value hidden]) already exists'],
-    ['a failing row', 'new row for relation "users" violates check constraint "c" Failing row contains (1, secret@x.test).', 'new row for relation "users" violates check constraint "c" Failing row contains [value hidden]'],
+    ['a key that collided', 'duplicate key value violates unique constraint "users_email_key" DETAIL: Key (email)=(a@b.test) already exists.', 'duplicate key value violates unique constraint "[value hidden]"'],
+    ['a key without DETAIL', 'Key (email)=(a@b.test) already exists', 'Key ([value hidden]) already exists'],
+    ['a failing row', 'new row for relation "users" violates check constraint "c" Failing row contains (1, Secret@x.test).', 'new row for relation "users" violates check constraint "[value hidden]" Failing row contains (1, [value hidden]).'],
     ['a literal', "syntax error at or near 'Zephyrine'", "syntax error at or near '[value hidden]'"],
+    ['a long number', 'Anonymization failed at row 123456789', 'Anonymization failed at row [value hidden]'],
   ])('hides %s', (_, message, shown) => {
-    expect(safeStatusMessage(message)).toBe(shown);
+    expect(safeStatusMessage(message, names)).toBe(shown);
   });
 
   it.each([
@@ -99,13 +112,17 @@ describe("Neon's anonymization status message", () => {
     'Anonymization failed: relation "public.people" does not exist',
     'Anonymizing table neondb.public.users (3/5)',
     'Anonymization completed successfully (2 tables, 12 masking rules applied)',
-  ])('keeps names a person needs to fix the rule: %s', (message) => {
-    expect(safeStatusMessage(message)).toBe(message);
+  ])('keeps the message\'s words and the names masking_rules wrote: %s', (message) => {
+    expect(safeStatusMessage(message, names)).toBe(message);
+  });
+
+  it('without the rules (a reused branch, no masking_rules input), a quoted name is hidden too', () => {
+    expect(safeStatusMessage('column "email" of relation "users" does not exist')).toBe('column "[value hidden]" of relation "[value hidden]" does not exist');
   });
 
   it('takes out anything shaped like a URI or a password, and stays short', () => {
-    expect(safeStatusMessage('could not connect to postgresql://u:npg_abcdef@host/db')).toBe('could not connect to [URI hidden]');
-    expect(safeStatusMessage(`failed: ${'x'.repeat(500)}`).length).toBeLessThanOrEqual(301);
+    expect(safeStatusMessage('could not connect to postgresql://u:npg_abcdef@host/db')).toBe('could not connect to [value hidden]');
+    expect(safeStatusMessage(`failed: ${'x '.repeat(500)}`).length).toBeLessThanOrEqual(301);
     expect(safeStatusMessage(undefined)).toBe('');
   });
 });
