@@ -58,7 +58,7 @@ function showToken(token: string, known: (name: string) => boolean, sentenceStar
   if (token.startsWith("'")) return `'${HIDDEN}'`;
   if (token.startsWith('"')) return known(token.slice(1, -1).replace(/""/g, '"')) ? token : `"${HIDDEN}"`;
   // A word with punctuation around it: "(3/5)", "users,", "anon.fake_email()", "integer:".
-  const [, open = '', core = '', close = ''] = /^([(\[]*)(.*?)([)\]]*(?:\(\))?[)\],.;:]*)$/.exec(token) ?? [];
+  const [, open = '', core = '', close = ''] = /^([([]*)(.*?)([)\]]*(?:\(\))?[)\],.;:]*)$/.exec(token) ?? [];
   if (core === '') return token;
   const word = core.replace(/\(\)$/, '');
   const fine = PLAIN_WORD.test(word) || (OPENING_WORD.test(word) && (sentenceStart || MESSAGE_WORDS.has(word))) || COUNT.test(word) || known(word) || /^[-–—=/*+]+$/.test(word);

@@ -100,3 +100,34 @@ describe('sticky comment author', () => {
     expect(writtenBy({ user: { login: 'alice[bot]', type: 'Bot' } }, person('alice'))).toBe(false);
   });
 });
+
+describe('choosing the PR\'s branch', () => {
+  const ours = (name: string, repo: string, pr: string, created = '2026-01-01T00:00:00Z'): FoundBranch => ({
+    branch: { id: `br-${name}`, name, created_at: created } as FoundBranch['branch'],
+    annotation: { 'managed-by': 'neon-preview-branch-action', 'github-repository': repo, 'github-pr': pr },
+  });
+  const byHand = (name: string): FoundBranch => ({ branch: { id: `br-${name}`, name } as FoundBranch['branch'] });
+  const event = { owner: 'acme', repo: 'web', prNumber: 5 };
+  const target = previewTarget({ branchName: 'preview/pr-5-fix', branchNameGiven: false }, event);
+
+  it('searches for the PR stem with the default name, for the name itself when it is given', () => {
+    expect(target.search).toBe('preview/pr-5-');
+    expect(previewTarget({ branchName: 'preview/x', branchNameGiven: true }, event).search).toBe('preview/x');
+  });
+  it('finds the PR\'s branch under an old head name, never another repository\'s', () => {
+    expect(choosePreviewBranch([ours('preview/pr-5-fix', 'acme/shop', '5'), ours('preview/pr-5-old', 'acme/web', '5')], target)).toMatchObject({ kind: 'ours', found: { branch: { name: 'preview/pr-5-old' } } });
+  });
+  it('gives this repository the collision name when another holds the name', () => {
+    expect(choosePreviewBranch([ours('preview/pr-5-fix', 'acme/shop', '5')], target)).toEqual({ kind: 'none', createAs: 'preview/pr-5-fix@acme/web', heldBy: 'acme/shop' });
+    expect(choosePreviewBranch([ours('preview/pr-5-fix', 'acme/shop', '5'), ours('preview/pr-5-fix@acme/web', 'acme/web', '5')], target)).toMatchObject({ kind: 'ours' });
+    expect(choosePreviewBranch([ours('preview/pr-5-fix', 'acme/shop', '5'), ours('preview/pr-5-fix@acme/web', 'acme/other', '5')], target)).toMatchObject({ kind: 'taken' });
+  });
+  it('reuses a branch a person made with the exact name, and ignores other names', () => {
+    expect(choosePreviewBranch([byHand('preview/pr-5-fix')], target)).toMatchObject({ kind: 'made by hand' });
+    expect(choosePreviewBranch([byHand('preview/pr-5-other')], target)).toEqual({ kind: 'none', createAs: 'preview/pr-5-fix' });
+  });
+  it('prefers the exact name, then the oldest, and lists the others', () => {
+    const choice = choosePreviewBranch([ours('preview/pr-5-b', 'acme/web', '5', '2026-02-01T00:00:00Z'), ours('preview/pr-5-a', 'acme/web', '5', '2026-01-01T00:00:00Z')], target);
+    expect(choice).toMatchObject({ kind: 'ours', found: { branch: { name: 'preview/pr-5-a' } }, alsoOurs: [{ branch: { name: 'preview/pr-5-b' } }] });
+  });
+});
