@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ export const KEY_FILE = path.join(TLS_DIR, 'key.pem');
  * NODE_EXTRA_CA_CERTS, as they trust Neon's public certificate.
  */
 export async function ensureCertificate(): Promise<{ certFile: string; keyFile: string }> {
+  trustedOrAbsent();
   if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE)) {
     const pems = await generate([{ name: 'commonName', value: 'neon-emulator.local' }], {
       keySize: 2048,
@@ -41,5 +42,30 @@ export async function ensureCertificate(): Promise<{ certFile: string; keyFile: 
       await rm(staging, { recursive: true, force: true }); // another process put its pair in place first
     }
   }
+  trustedOrAbsent();
   return { certFile: CERT_FILE, keyFile: KEY_FILE };
+}
+
+/**
+ * The certificate is a CA that clients are told to trust, in a shared temporary directory: one
+ * that another user made (or could change) is refused, loudly, rather than used. The directory
+ * and both files must be this user's, not symbolic links, and writable by no one else.
+ */
+function trustedOrAbsent(): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  for (const [file, kind] of [[TLS_DIR, 'directory'], [CERT_FILE, 'file'], [KEY_FILE, 'file']] as const) {
+    let stat;
+    try {
+      stat = lstatSync(file);
+    } catch {
+      continue;
+    }
+    const right = kind === 'directory' ? stat.isDirectory() : stat.isFile();
+    if (!right || stat.uid !== uid || (stat.mode & 0o022) !== 0) {
+      throw new Error(
+        `${file} is not this user's own ${kind} (owner uid ${stat.uid}, mode ${(stat.mode & 0o7777).toString(8)}): the emulator will not use a certificate someone else could have made. Remove ${TLS_DIR}, or set TMPDIR to a directory of your own.`,
+      );
+    }
+  }
 }

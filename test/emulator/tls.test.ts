@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,5 +59,20 @@ describe("emulator: the self-signed certificate clients trust", () => {
     const rootFiles = await ensureIn(tmp);
     const other = await ensureIn(tmp, nobodyUid()); // rejects with EACCES if it is handed root's key
     expect(path.dirname(other.certFile)).not.toBe(path.dirname(rootFiles.certFile));
+  });
+
+  it.skipIf(process.getuid?.() !== 0 || nobodyUid() === undefined)('a certificate another user planted where this user\'s goes is refused, never served or trusted', async () => {
+    const shared = mkdtempSync(path.join(os.tmpdir(), 'tls-plant-'));
+    chmodSync(shared, 0o1777);
+    try {
+      // Another user makes "root's" directory first, with a certificate of their own.
+      const planted = path.join(shared, `neon-emulator-tls-${process.getuid?.()}`);
+      const other = nobodyUid() as number;
+      await ensureIn(shared, other);
+      renameSync(path.join(shared, `neon-emulator-tls-${other}`), planted);
+      await expect(ensureIn(shared)).rejects.toThrow(/is not this user's own directory .*owner uid \d+.*Remove/);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
