@@ -63,6 +63,19 @@ describe("command: diff reads schema-diff-action's names", () => {
     expect(byId.outputs.comment_url).toBe(named.outputs.comment_url);
   });
 
+  it('comment_url is also written by create and delete, which write the comment, and empty with get, which writes none', async () => {
+    const created = await world.run('opened', 160, { verify_connection: 'off' });
+    expectSucceeded(world, created);
+    const [comment] = ours(160);
+    expect(created.outputs.comment_url).toBe(GitHubStub.htmlUrl('acme/shop', comment!));
+    const got = await world.run('synchronize', 160, { command: 'get', verify_connection: 'off' });
+    expectSucceeded(world, got);
+    expect(got.outputs.comment_url).toBe('');
+    const deleted = await world.run('closed', 160);
+    expectSucceeded(world, deleted);
+    expect(deleted.outputs.comment_url).toBe(created.outputs.comment_url);
+  });
+
   it('a branch named by compare_branch or base_branch that does not exist is one error naming the input', async () => {
     const missing = await world.run('opened', 151, { command: 'diff', compare_branch: 'dev/nope' });
     expectFailedWith(world, missing, /^No branch named dev\/nope \(input compare_branch, a branch name or id\) in project /);
