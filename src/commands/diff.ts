@@ -63,8 +63,9 @@ export async function diff(ctx: RunContext): Promise<Report> {
 
 /** A branch named by an input (`compare_branch`, `base_branch`), by name or id; none is one error naming the input. */
 async function namedBranch(ctx: RunContext, nameOrId: string, input: string): Promise<FoundBranch> {
-  const found = await log.group(t`Look up ${input} ${nameOrId}`, () => ctx.api.findBranch(nameOrId));
-  if (!found) throw new ActionError(t`No branch named ${nameOrId} (input ${input}, a branch name or id) in project ${ctx.inputs.projectId}. Check the name, or the id (br-...) on the Neon console.`);
+  const found = await ctx.api.findBranch(nameOrId);
+  if (found) log.info(t`${input} ${nameOrId}: branch ${found.branch.name} (${found.branch.id})`);
+  else throw new ActionError(t`No branch named ${nameOrId} (input ${input}, a branch name or id) in project ${ctx.inputs.projectId}. Check the name, or the id (br-...) on the Neon console.`);
   return found;
 }
 
