@@ -36,7 +36,7 @@ export const ACTIONS_BOT: StubIdentity = { login: 'github-actions[bot]', type: '
  * matters for the sticky comment: every request needs a token GitHub knows, every comment has the
  * author its token acts as, `GET /user` refuses installation tokens (403, as GitHub does) while
  * GraphQL `viewer` answers every kind of token (bots with `[bot]`). Also: issue comments (list with
- * Link pagination, create, update, delete), open pull requests, one pull request's state and head.
+ * Link pagination, create, update, delete; each with its `html_url`), open pull requests, one pull request's state and head.
  * Tokens: a token registered in `tokens` acts as its identity; any other `ghs_` token is taken for
  * the workflow's GITHUB_TOKEN (`github-actions[bot]`); anything else is refused with 401.
  */
@@ -142,17 +142,18 @@ export class GitHubStub {
 
     const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname);
-    if (list && method === 'GET') return this.page(url, this.commentsOn(Number(list[1])).map((c) => this.view(c)), send);
+    const repo = /^\/repos\/([^/]+\/[^/]+)\//.exec(url.pathname)?.[1] ?? '';
+    if (list && method === 'GET') return this.page(url, this.commentsOn(Number(list[1])).map((c) => this.view(c, repo)), send);
     if (list && method === 'POST') {
       const comment = this.addComment(Number(list[1]), String(JSON.parse(raw).body), who);
-      return send(201, this.view(comment));
+      return send(201, this.view(comment, repo));
     }
     if (one && method === 'PATCH') {
       // GitHub lets anyone with write access edit any comment: the action itself must hold back.
       const comment = this.comments.find((c) => c.id === Number(one[1]));
       if (!comment) return send(404, { message: 'Not Found' });
       comment.body = String(JSON.parse(raw).body);
-      return send(200, this.view(comment));
+      return send(200, this.view(comment, repo));
     }
     if (one && method === 'DELETE') {
       if (!this.comments.some((c) => c.id === Number(one[1]))) return send(404, { message: 'Not Found' });
@@ -173,8 +174,13 @@ export class GitHubStub {
     send(404, { message: 'Not Found' });
   }
 
-  private view(c: StubComment): unknown {
-    return { id: c.id, body: c.body, user: c.user, performed_via_github_app: c.performed_via_github_app };
+  /** The comment's page on GitHub, as its `html_url` (a pull request's comments live under `/pull/`). */
+  static htmlUrl(repo: string, c: StubComment): string {
+    return `https://github.com/${repo}/pull/${c.issue}#issuecomment-${c.id}`;
+  }
+
+  private view(c: StubComment, repo: string): unknown {
+    return { id: c.id, body: c.body, user: c.user, performed_via_github_app: c.performed_via_github_app, html_url: GitHubStub.htmlUrl(repo, c) };
   }
 
   private page(url: URL, items: unknown[], send: (status: number, body: unknown, headers?: Record<string, string>) => void): void {

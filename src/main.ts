@@ -10,7 +10,7 @@ import { runCommand } from './run.js';
 /** The entrypoint: mask the key, read the inputs, run the command, turn any failure into one line. */
 async function main(): Promise<void> {
   // Masked before anything else is written, so no later line can show it.
-  for (const secret of [core.getInput('api_key'), core.getInput('github_token')]) log.mask(secret);
+  for (const secret of [core.getInput('api_key'), core.getInput('github_token'), core.getInput('github-token')]) log.mask(secret);
   try {
     const { eventName, payload } = readEvent(process.env);
     const event = eventInfoFrom(eventName, payload, process.env);

@@ -4,6 +4,8 @@ import { ActionError } from '../errors.js';
 import * as log from '../log.js';
 import { assertNotPrecious } from '../neon/ownership.js';
 import { consoleUrl, type Report } from '../report/report.js';
+import type { Branch } from '@neondatabase/api-client';
+import type { FoundBranch } from '../neon/api.js';
 import type { DatabaseSchemaDiff } from '../report/schema-section.js';
 import { describeChange, destructiveChanges } from '../schema-diff/destructive.js';
 import { diffLineCounts } from '../schema-diff/unified-diff.js';
@@ -17,34 +19,33 @@ import { existingBranch } from './lookup.js';
 const AT_ONCE = 4;
 
 /**
- * `command: diff`: the PR's branch (found as `get` finds it) compared with its parent, for every
- * database of the branch, or only `database` when it is set, with Neon's `compare_schema`. Reads
+ * `command: diff`: the PR's branch (found as `get` finds it), or `compare_branch`, compared with
+ * its parent, or `base_branch`, for every database of the branch, or only `database` when it is
+ * set, with Neon's `compare_schema`; with `timestamp` or `lsn`, the branch as it was then. Reads
  * only: it creates, changes and deletes nothing on Neon.
  */
 export async function diff(ctx: RunContext): Promise<Report> {
   const { inputs, api } = ctx;
-  const found = await existingBranch(ctx);
-  assertNotPrecious(found, inputs.parentBranch, 'compare the schema of');
+  const found = inputs.compareBranch ? await namedBranch(ctx, inputs.compareBranch, 'compare_branch') : await existingBranch(ctx);
+  // A branch named by compare_branch is only read, whatever it is: schema-diff-action compares any two branches.
+  if (!inputs.compareBranch) assertNotPrecious(found, inputs.parentBranch, 'compare the schema of');
   const { branch } = found;
-  const parentId = branch.parent_id;
-  if (!parentId) throw new ActionError(t`Branch ${branch.name} (${branch.id}) has no parent branch, so there is nothing to compare its schema with.`);
+  const at = inputs.pointInTime;
+  const asOf = at ? ('timestamp' in at ? t` as of ${at.timestamp}` : t` as of LSN ${at.lsn}`) : own('');
 
-  const diffs = await log.group(t`Compare the schema with the parent branch`, async () => {
-    const [parent, databases] = await Promise.all([api.getBranch(parentId), inputs.databaseGiven ? [inputs.database] : api.listDatabaseNames(branch.id)]);
-    if (!parent) {
-      throw new ActionError(t`The parent branch ${parentId} of ${branch.name} no longer exists, so there is nothing to compare the schema with. Run the action with command create on a new branch.`);
-    }
+  const diffs = await log.group(inputs.baseBranch ? t`Compare the schema${asOf} with base_branch ${inputs.baseBranch}` : t`Compare the schema${asOf} with the parent branch`, async () => {
+    const [base, databases] = await Promise.all([baseBranch(ctx, branch), inputs.databaseGiven ? [inputs.database] : api.listDatabaseNames(branch.id)]);
     const results = new Map<string, DatabaseSchemaDiff>();
     await forEachLimited(databases, AT_ONCE, async (database) => {
       const notFound = inputs.databaseGiven
         ? t`The database "${database}" (input \`database\`) does not exist on branch ${branch.name}: set database to one of its databases, or leave it empty to compare every database`
         : undefined;
-      const text = await api.compareSchema(branch.id, parentId, database, notFound);
+      const text = await api.compareSchema(branch.id, base.id, database, notFound, at);
       results.set(database, { database, diff: text, destructive: destructiveChanges(text) });
     });
     const ordered = databases.map((d) => results.get(d) as DatabaseSchemaDiff);
     for (const d of ordered) logDatabase(d, inputs.failOnDestructive);
-    return { parent, ordered };
+    return { base, ordered };
   });
 
   return {
@@ -56,8 +57,28 @@ export async function diff(ctx: RunContext): Promise<Report> {
     expiresAt: branch.expires_at ?? undefined,
     notes: [],
     found,
-    schema: { parent: { id: parentId, name: diffs.parent.name }, diffs: diffs.ordered },
+    schema: { parent: { id: diffs.base.id, name: diffs.base.name }, baseGiven: Boolean(inputs.baseBranch), asOf: at && ('timestamp' in at ? at.timestamp : at.lsn), diffs: diffs.ordered },
   };
+}
+
+/** A branch named by an input (`compare_branch`, `base_branch`), by name or id; none is one error naming the input. */
+async function namedBranch(ctx: RunContext, nameOrId: string, input: string): Promise<FoundBranch> {
+  const found = await ctx.api.findBranch(nameOrId);
+  if (found) log.info(t`${input} ${nameOrId}: branch ${found.branch.name} (${found.branch.id})`);
+  else throw new ActionError(t`No branch named ${nameOrId} (input ${input}, a branch name or id) in project ${ctx.inputs.projectId}. Check the name, or the id (br-...) on the Neon console.`);
+  return found;
+}
+
+/** What the branch is compared with: base_branch when set, else its parent. */
+async function baseBranch(ctx: RunContext, branch: Branch): Promise<Branch> {
+  if (ctx.inputs.baseBranch) return (await namedBranch(ctx, ctx.inputs.baseBranch, 'base_branch')).branch;
+  const parentId = branch.parent_id;
+  if (!parentId) throw new ActionError(t`Branch ${branch.name} (${branch.id}) has no parent branch, so there is nothing to compare its schema with. Set base_branch to the branch to compare with.`);
+  const parent = await ctx.api.getBranch(parentId);
+  if (!parent) {
+    throw new ActionError(t`The parent branch ${parentId} of ${branch.name} no longer exists, so there is nothing to compare the schema with. Run the action with command create on a new branch, or set base_branch.`);
+  }
+  return parent;
 }
 
 /** One line per database; its destructive changes as a warning, unless fail_on_destructive makes them the step's error. */

@@ -66,15 +66,21 @@ export function lookUpStickyComment(github: GitHub, pr: PullRequestRef, marker: 
 /** The new body, or how to make it from the comment's current body (undefined when there is none yet). */
 export type CommentBody = string | ((current: string | undefined) => string);
 
-async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup: CommentLookup): Promise<'created' | 'updated'> {
+/** What writing the comment did, and the comment's page (`html_url`) as GitHub answered it. */
+interface Written {
+  done: 'created' | 'updated';
+  url?: string;
+}
+
+async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup: CommentLookup): Promise<Written> {
   const found = await lookup;
   if ('error' in found) throw found.error;
   const { who, comment } = found;
   const render = typeof body === 'string' ? () => body : body;
   const { owner, repo } = github;
   if (comment) {
-    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body: render(comment.body) }));
-    return 'updated';
+    const updated = await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body: render(comment.body) }));
+    return { done: 'updated', url: updated.data.html_url };
   }
   const created = await github.request(t`commenting on pull request #${pr.number}`, (o) => o.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: render(undefined) }));
   // Runs started together may each have created one: the oldest of ours stays, this run's goes.
@@ -84,24 +90,26 @@ async function upsert(github: GitHub, pr: PullRequestRef, marker: string, body: 
   const oldest = ours[0];
   if (oldest !== undefined && oldest.id !== created.data.id) {
     await github.request(t`removing a duplicate comment on pull request #${pr.number}`, (o) => o.rest.issues.deleteComment({ owner, repo, comment_id: created.data.id }));
-    await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body: render(oldest.body) }));
-    return 'updated';
+    const kept = await github.request(t`updating the comment on pull request #${pr.number}`, (o) => o.rest.issues.updateComment({ owner, repo, comment_id: oldest.id, body: render(oldest.body) }));
+    return { done: 'updated', url: kept.data.html_url };
   }
-  return 'created';
+  return { done: 'created', url: created.data.html_url };
 }
 
 /**
  * Writes the one sticky comment of this PR: found again by its marker among the comments of the
  * account the token acts as, never anyone else's. `lookup`, when given, is a search started
  * earlier (`lookUpStickyComment`). The branch is ready whatever GitHub says, so a refused or
- * failing comment is a warning, never a failed step.
+ * failing comment is a warning, never a failed step. Answers the comment's URL, undefined when none was written.
  */
-export async function writeStickyComment(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup?: CommentLookup): Promise<void> {
+export async function writeStickyComment(github: GitHub, pr: PullRequestRef, marker: string, body: CommentBody, lookup?: CommentLookup): Promise<string | undefined> {
   try {
-    const done = await upsert(github, pr, marker, body, lookup ?? lookUpStickyComment(github, pr, marker));
+    const { done, url } = await upsert(github, pr, marker, body, lookup ?? lookUpStickyComment(github, pr, marker));
     log.info(t`PR #${pr.number}: comment ${done}`);
+    return url;
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
     log.warning(t`Could not write the PR comment: ${error.text} The branch itself is ready; see the job summary.`);
+    return undefined;
   }
 }

@@ -6,6 +6,8 @@ import { t } from '../text.js';
 import { resolveExpiry } from './expiry.js';
 import { parseComputeUnits, type ComputeUnits } from './compute-units.js';
 import { parseMaskingRules, type MaskingRule } from './masking-rules.js';
+import { githubToken } from './github-token.js';
+import { parseSchemaDiffInputs, type SchemaDiffInputs } from './schema-diff.js';
 
 export const SSL_MODES = ['require', 'verify-ca', 'verify-full', 'omit'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -16,7 +18,7 @@ export const VERIFY_MODES = ['warn', 'require', 'off'] as const;
 export type VerifyMode = (typeof VERIFY_MODES)[number];
 
 /** Every setting the action runs with, validated and with defaults and derived values applied. */
-export interface Inputs {
+export interface Inputs extends SchemaDiffInputs {
   command: Command;
   apiKey: string;
   projectId: string;
@@ -104,12 +106,18 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     );
   }
   const given = read('branch_name');
-  const branchName = given || (command === 'cleanup' ? 'preview/' : defaultBranchName(event));
+  const schemaDiff = parseSchemaDiffInputs(
+    { compare_branch: read('compare_branch').trim(), base_branch: read('base_branch').trim(), timestamp: read('timestamp').trim(), lsn: read('lsn').trim(), branch_name: given.trim() },
+    command,
+    now,
+  );
+  // compare_branch names the branch `diff` compares (by name or id) instead of the PR's.
+  const branchName = given || schemaDiff.compareBranch || (command === 'cleanup' ? 'preview/' : defaultBranchName(event));
   if (branchName === undefined) {
     throw new InputError('branch_name', t`cannot be derived from a ${event.eventName} event with no pull request or ref; set it`);
   }
   const nameProblem = branchNameProblem(branchName);
-  if (nameProblem) throw new InputError('branch_name', t`"${branchName.length > 60 ? `${branchName.slice(0, 60)}…` : branchName}" ${nameProblem}`);
+  if (nameProblem) throw new InputError(!given && schemaDiff.compareBranch ? 'compare_branch' : 'branch_name', t`"${branchName.length > 60 ? `${branchName.slice(0, 60)}…` : branchName}" ${nameProblem}`);
 
   const expiry = resolveExpiry(read('expires_at').trim(), (read('expires_in') || '3d').trim(), now);
   if (!expiry.ok) throw new InputError(expiry.input, t`${expiry.problem}`);
@@ -131,7 +139,7 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     suspendTimeout: suspend ? integer('suspend_timeout', suspend, -1, 604800, 'seconds') : undefined,
     expiresAt: expiry.expiresAt,
     branchType: oneOf('branch_type', read('branch_type') || 'default', BRANCH_TYPES),
-    githubToken: read('github_token'),
+    githubToken: githubToken({ github_token: read('github_token'), 'github-token': read('github-token') }),
     comment: bool('comment', read('comment') || 'true'),
     timeoutMs: integer('timeout', read('timeout') || '300', 1, 3600, 'seconds') * 1000,
     resetOnPush: bool('reset_on_push', read('reset_on_push') || 'false'),
@@ -142,5 +150,6 @@ export function parseInputs(read: ReadInput, event: EventInfo, now: Date): Input
     computeUnits: parseComputeUnits(read('compute_units')),
     verifyConnection: oneOf('verify_connection', read('verify_connection') || 'warn', VERIFY_MODES),
     failOnDestructive: bool('fail_on_destructive', read('fail_on_destructive') || 'false'),
+    ...schemaDiff,
   };
 }

@@ -12,6 +12,7 @@ import type {
 } from '@neondatabase/api-client';
 import { neonMissingField } from '../failure.js';
 import type { ComputeUnits } from '../inputs/compute-units.js';
+import type { PointInTime } from '../inputs/schema-diff.js';
 import * as log from '../log.js';
 import { t, type Text } from '../text.js';
 import type { ApiResponse, CallOptions, Method, NeonHttp } from './http.js';
@@ -243,10 +244,11 @@ export class NeonApi {
 
   /**
    * Neon's `compare_schema`: a unified diff of one database's schema from `baseBranchId` to the
-   * branch (`pg_dump --schema-only` text), empty when they are the same. Reads only.
+   * branch (`pg_dump --schema-only` text), empty when they are the same; `at`, the branch as it
+   * was at that time or LSN (the base at its head). Reads only.
    */
-  async compareSchema(branchId: string, baseBranchId: string, database: string, notFound?: Text): Promise<string> {
-    const response = await this.call('GET', `${this.base}/branches/${branchId}/compare_schema`, { query: { base_branch_id: baseBranchId, db_name: database }, notFound });
+  async compareSchema(branchId: string, baseBranchId: string, database: string, notFound?: Text, at?: PointInTime): Promise<string> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/compare_schema`, { query: { base_branch_id: baseBranchId, db_name: database, ...at }, notFound });
     const diff = (response.data as { diff?: unknown }).diff;
     if (diff === undefined || diff === null) return '';
     if (typeof diff !== 'string') throw neonMissingField(response.method, response.path, 'diff');

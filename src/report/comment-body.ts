@@ -16,7 +16,7 @@ export function statusText(report: Report): string {
   }
   if (report.command === 'get') return 'Looked up';
   if (report.reuse === 'recreated') return 'Reset: created again from its parent and anonymized (Neon cannot restore an anonymized branch)';
-  if (report.command === 'diff') return 'Schema compared with its parent';
+  if (report.command === 'diff') return report.schema?.baseGiven ? 'Schema compared with base_branch' : 'Schema compared with its parent';
   if (report.created) return 'Created';
   if (report.reuse === 'as it is') return 'Reused as it is (not made by this action)';
   if (report.reuse === 'reset') return 'Reused, reset to its parent';

@@ -19,7 +19,10 @@ export function writeOutputs(report: Report): void {
     if (!report.schema) return;
     core.setOutput('schema_changed', String(schemaChanged(report.schema)));
     core.setOutput('schema_destructive', String(schemaDestructive(report.schema)));
-    core.setOutput('schema_diff', joinedDiff(report.schema));
+    const patch = joinedDiff(report.schema);
+    core.setOutput('schema_diff', patch);
+    // schema-diff-action's name for the same text.
+    core.setOutput('diff', patch);
     return;
   }
   core.setOutput('created', String(report.created ?? false));
@@ -38,6 +41,11 @@ export function writeOutputs(report: Report): void {
 /** `connection_verified`, once the connection check has answered (after the other outputs, which do not wait for it). */
 export function writeConnectionCheckOutput(outcome: ConnectionCheckOutcome): void {
   core.setOutput('connection_verified', connectionVerifiedOutput(outcome));
+}
+
+/** `comment_url`: the sticky comment's page, once this run wrote it; empty when it wrote none. */
+export function writeCommentUrlOutput(url: string | undefined): void {
+  core.setOutput('comment_url', url ?? '');
 }
 
 export function writeCleanupOutputs(report: CleanupReport): void {

@@ -6,7 +6,7 @@ import { own, t, type Text } from '../text.js';
 import { notesAfterCheck, requiredCheckFailed, type ConnectionCheckOutcome } from './connection-check.js';
 import { commentBody, commentMarker, deleteComment, noteBlocks } from './comment-body.js';
 import { markdown } from './markdown.js';
-import { writeConnectionCheckOutput, writeOutputs } from './outputs.js';
+import { writeCommentUrlOutput, writeConnectionCheckOutput, writeOutputs } from './outputs.js';
 import type { Report } from './report.js';
 import { commentKeepingOldDiff, commentWithSchemaChanges } from './schema-changes.js';
 import { SUMMARY_LIMIT, destructiveFailureMessage, schemaSectionForSummary } from './schema-section.js';
@@ -51,7 +51,7 @@ export async function publish(ctx: RunContext, given: Report, check?: Promise<Co
   const notesNow = report.notes.filter((n) => n !== guess);
   for (const note of notesNow) log.warning(note);
   await writeSummary({ ...report, notes: notesNow });
-  if (report.schema) await appendSummary(`\n${schemaSectionForSummary(report.schema.diffs, { room: await summaryRoom(SUMMARY_LIMIT - 2), sha, parent: report.schema.parent.name ?? report.schema.parent.id })}\n`);
+  if (report.schema) await appendSummary(`\n${schemaSectionForSummary(report.schema.diffs, { room: await summaryRoom(SUMMARY_LIMIT - 2), sha, parent: report.schema.parent.name ?? report.schema.parent.id, baseGiven: report.schema.baseGiven, asOf: report.schema.asOf })}\n`);
 
   let failure: Text | undefined;
   let checkLines = '';
@@ -65,25 +65,26 @@ export async function publish(ctx: RunContext, given: Report, check?: Promise<Co
     else if (inputs.verifyConnection === 'require') failure = requiredCheckFailed(outcome);
     else log.warning(outcome.text);
   }
+  // The summary's last lines and the comment hold the same facts and do not depend on each other.
+  const [, commentUrl] = await Promise.all([appendSummary(checkLines), writeComment(ctx, report, marker, lookup)]);
+  writeCommentUrlOutput(commentUrl);
   if (report.schema && inputs.failOnDestructive) {
-    const destructive = destructiveFailureMessage(report.schema.diffs);
+    // It points where the changes can be read: the comment only if this run wrote it.
+    const destructive = destructiveFailureMessage(report.schema.diffs, { inComment: commentUrl !== undefined });
     if (destructive) failure = own(destructive);
   }
-
-  // The summary's last lines and the comment hold the same facts and do not depend on each other.
-  await Promise.all([appendSummary(checkLines), writeComment(ctx, report, marker, lookup)]);
   log.info(t`Done in ${ctx.api.http.calls} Neon API call(s).`);
   if (failure) throw new ActionError(failure);
 }
 
-/** The PR comment, when the run writes one (see `wantsComment`); a run without a token says so. */
-async function writeComment(ctx: RunContext, report: Report, marker: string, lookup: CommentLookup | undefined): Promise<void> {
+/** The PR comment, when the run writes one (see `wantsComment`), and its URL; a run without a token says so. */
+async function writeComment(ctx: RunContext, report: Report, marker: string, lookup: CommentLookup | undefined): Promise<string | undefined> {
   const { event, github } = ctx;
   const pr = event.prNumber;
-  if (!wantsComment(ctx) || pr === undefined) return;
+  if (!wantsComment(ctx) || pr === undefined) return undefined;
   if (!github) {
     log.warning(t`github_token is empty, so the PR comment was skipped. The branch itself is ready; see the job summary.`);
-    return;
+    return undefined;
   }
   const sha = process.env.GITHUB_SHA;
   const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${event.owner}/${event.repo}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
@@ -91,7 +92,7 @@ async function writeComment(ctx: RunContext, report: Report, marker: string, loo
   const schema = report.schema;
   const body = (current: string | undefined) =>
     schema ? commentWithSchemaChanges(current, fresh, schema, sha) : report.command === 'create' ? commentKeepingOldDiff(current, fresh, sha) : report.command === 'delete' ? deleteComment(current, fresh, report) : fresh;
-  await log.group(t`Comment on the pull request`, () => writeStickyComment(github, { number: pr }, marker, body, lookup));
+  return log.group(t`Comment on the pull request`, () => writeStickyComment(github, { number: pr }, marker, body, lookup));
 }
 
 /** The summary's lines for the check, under the table written before it answered. */

@@ -2,7 +2,11 @@ import { COMMENT_LIMIT, findSchemaSection, outOfDateSchemaSection, schemaSection
 
 /** What `command: diff` found: the branch's schema compared with its parent's, per database. */
 export interface SchemaChanges {
+  /** The branch compared with: the parent, or the one `base_branch` named (`baseGiven`). */
   parent: { id: string; name?: string };
+  baseGiven?: boolean;
+  /** `timestamp` or `lsn`: the compared branch as it was then. */
+  asOf?: string;
   diffs: DatabaseSchemaDiff[];
 }
 
@@ -66,7 +70,7 @@ function roomIn(body: string): number {
  */
 export function commentWithSchemaChanges(existing: string | undefined, fresh: string, changes: SchemaChanges, sha?: string): string {
   const body = existing ?? fresh;
-  const section = schemaSectionForComment(changes.diffs, { room: roomIn(body), sha, parent: changes.parent.name ?? changes.parent.id });
+  const section = schemaSectionForComment(changes.diffs, { room: roomIn(body), sha, parent: changes.parent.name ?? changes.parent.id, baseGiven: changes.baseGiven, asOf: changes.asOf });
   return placeSchemaSection(body, section);
 }
 

@@ -57,13 +57,22 @@ const SUMMARY: Target = {
  * were cut and that the whole diff is in the job summary. Hidden markers let a later run find it
  * (`outOfDateSchemaSection`).
  */
-export function schemaSectionForComment(diffs: DatabaseSchemaDiff[], options: { room: number; sha?: string; parent?: string }): string {
+/** What the section says the branch was compared with: its parent (by name), or `base_branch`, and a point in time (`timestamp`, `lsn`). */
+export interface ComparedWith {
+  parent?: string;
+  /** True when `parent` is the branch `base_branch` named, not the compared branch's parent. */
+  baseGiven?: boolean;
+  /** The compared branch as of this time or LSN, as the input gave it. */
+  asOf?: string;
+}
+
+export function schemaSectionForComment(diffs: DatabaseSchemaDiff[], options: { room: number; sha?: string } & ComparedWith): string {
   return section(diffs, options, COMMENT);
 }
 
 /** The same section for the job summary: at most `room` bytes (1 MiB by default), cut there too if needed. */
-export function schemaSectionForSummary(diffs: DatabaseSchemaDiff[], options: { room?: number; sha?: string; parent?: string } = {}): string {
-  return section(diffs, { room: options.room ?? SUMMARY_LIMIT, sha: options.sha, parent: options.parent }, SUMMARY);
+export function schemaSectionForSummary(diffs: DatabaseSchemaDiff[], options: { room?: number; sha?: string } & ComparedWith = {}): string {
+  return section(diffs, { ...options, room: options.room ?? SUMMARY_LIMIT }, SUMMARY);
 }
 
 /**
@@ -111,11 +120,12 @@ export function findSchemaSection(body: string): { sha: string; state: 'current'
 }
 
 /** The one-line failure for `fail_on_destructive: true`, naming what is dropped; undefined when nothing is destructive. */
-export function destructiveFailureMessage(diffs: DatabaseSchemaDiff[], shown = 5): string | undefined {
+export function destructiveFailureMessage(diffs: DatabaseSchemaDiff[], options: { shown?: number; inComment?: boolean } = {}): string | undefined {
+  const { shown = 5, inComment = true } = options;
   const all = diffs.flatMap((d) => d.destructive.map((c) => `${oneLine(d.database)}: ${oneLine(describeChange(c))}`));
   if (all.length === 0) return undefined;
   const more = all.length > shown ? ` (and ${all.length - shown} more)` : '';
-  return `The migrations make destructive schema changes, and fail_on_destructive is true: ${all.slice(0, shown).join('; ')}${more}. Review them in the PR comment or the job summary, or change the migrations.`;
+  return `The migrations make destructive schema changes, and fail_on_destructive is true: ${all.slice(0, shown).join('; ')}${more}. Review them in ${inComment ? 'the PR comment or the job summary' : 'the job summary'}, or change the migrations.`;
 }
 
 interface Block {
@@ -124,12 +134,13 @@ interface Block {
   render: (shown: number) => string;
 }
 
-function section(diffs: DatabaseSchemaDiff[], options: { room: number; sha?: string; parent?: string }, target: Target): string {
+function section(diffs: DatabaseSchemaDiff[], options: { room: number; sha?: string } & ComparedWith, target: Target): string {
   const { measure } = target;
   const sha = options.sha && /^[0-9a-f]+$/i.test(options.sha) ? options.sha.toLowerCase() : '';
-  const against = options.parent ? `its parent ${code(options.parent)}` : 'its parent branch';
+  const against = options.baseGiven && options.parent ? `the branch ${code(options.parent)} (\`base_branch\`)` : options.parent ? `its parent ${code(options.parent)}` : 'its parent branch';
+  const asOf = options.asOf ? ` as of ${code(options.asOf)}` : '';
   const at = sha ? ` after the migrations of ${code(sha.slice(0, 7))}` : '';
-  const head = [`<!-- neon-schema-changes sha=${sha} state=current -->`, '#### Schema changes', '', `The preview branch's schema compared with ${against}${at}.`, ''];
+  const head = [`<!-- neon-schema-changes sha=${sha} state=current -->`, '#### Schema changes', '', `The preview branch's schema${asOf} compared with ${against}${at}.`, ''];
   const wrap = (parts: string[]) => [...head, ...parts, END].join('\n');
 
   const blocks = diffs.map((d) => block(d, target));

@@ -9,13 +9,13 @@ interface ActionYml {
 
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml;
 const readme = readFileSync('README.md', 'utf8');
-const outputsWritten = [...readFileSync('src/report/outputs.ts', 'utf8').matchAll(/setOutput\('([a-z_]+)'/g)].map((m) => m[1]);
-const inputsRead = [...readFileSync('src/inputs/inputs.ts', 'utf8').matchAll(/read\('([a-z_]+)'\)/g)].map((m) => m[1]);
+const outputsWritten = [...readFileSync('src/report/outputs.ts', 'utf8').matchAll(/setOutput\('([a-z_-]+)'/g)].map((m) => m[1]);
+const inputsRead = [...readFileSync('src/inputs/inputs.ts', 'utf8').matchAll(/read\('([a-z_-]+)'\)/g)].map((m) => m[1]);
 
 /** The rows of the first table under `## heading`: first cell unquoted, then the others. */
 function table(heading: string): Map<string, string[]> {
   const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? '';
-  const rows = section.split('\n').filter((l) => /^\| `[a-z_]+` \|/.test(l));
+  const rows = section.split('\n').filter((l) => /^\| `[a-z_-]+` \|/.test(l));
   return new Map(rows.map((l) => l.split('|').slice(1, -1).map((c) => c.trim())).map(([name = '', ...rest]) => [name.replace(/`/g, ''), rest]));
 }
 

@@ -198,6 +198,11 @@ describe('the fail_on_destructive message', () => {
     expect(message).not.toMatch(/[\r\n]/);
     expect(message).toContain('neondb: view public.customer_summary dropped or renamed; neondb: column note of table public.orders dropped or renamed.');
     expect(message).toContain('fail_on_destructive');
+    expect(message).toContain('Review them in the PR comment or the job summary');
+    // When this run could not write the comment, the message does not send people to it.
+    const noComment = destructiveFailureMessage([result('neondb', diff)], { inComment: false }) as string;
+    expect(noComment).toContain('Review them in the job summary, or change the migrations.');
+    expect(noComment).not.toContain('PR comment');
   });
 
   it('names five and counts the rest; nothing destructive, no message; no line breaks from names', () => {
