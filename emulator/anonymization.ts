@@ -230,12 +230,16 @@ async function applyRules(postgres: NonNullable<EndpointRec['postgres']>, branch
       await client.query(`SET LOCAL statement_timeout = '${MASKING_TIMEOUT}'`);
       await client.query('CREATE TEMPORARY TABLE emulator_masked_large_objects (lo oid) ON COMMIT DROP');
       const largeObjectColumns: LargeObjectColumn[] = [];
+      const masked: string[] = [];
       for (const tableRules of groupBy(dbRules, tableName).values()) {
         const first = tableRules[0] as MaskingRule;
         progress(`Anonymizing table ${tableName(first)} (${++done}/${tableCount})`);
         largeObjectColumns.push(...(await maskTable(client, first.schema_name, first.table_name, tableRules)));
-        await refreshStatistics(client, first.schema_name, first.table_name);
+        masked.push(`${quoteIdent(first.schema_name)}.${quoteIdent(first.table_name)}`);
       }
+      // What else kept a copy of the masked values: statistics, materialized views, large objects.
+      await refreshStatistics(client, masked);
+      await refreshMaterializedViews(client, masked);
       await unlinkMaskedLargeObjects(client, largeObjectColumns);
     }
     for (const client of clients) await client.query('COMMIT');
@@ -290,18 +294,18 @@ async function maskTable(client: pg.Client, schema: string, table: string, rules
 /**
  * The parent's statistics describe the data before masking: `pg_stats` (most common values,
  * histograms) and `pg_stats_ext` (extended statistics, their MCV lists and expressions) would show
- * the originals. Deletes every statistic of the table, its inheritors and partitions and their
- * indexes, then ANALYZEs them in this transaction (which samples the masked rows): what comes back
- * describes the masked data, and a column ANALYZE skips (statistics target 0) or an empty table
- * is left with none.
+ * the originals. Deletes every statistic of the relations, their inheritors and partitions and
+ * their indexes, then ANALYZEs them in this transaction (which samples the masked rows): what
+ * comes back describes the masked data, and a column ANALYZE skips (statistics target 0) or an
+ * empty table is left with none. `relations` are quoted names.
  */
-async function refreshStatistics(client: pg.Client, schema: string, table: string): Promise<void> {
+async function refreshStatistics(client: pg.Client, relations: string[]): Promise<void> {
   const { rows } = await client.query<{ oid: number; name: string; analyzable: boolean }>(
     `WITH RECURSIVE tree(oid) AS (
-       SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2
+       SELECT unnest($1::text[]::regclass[])::oid
        UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)
      SELECT c.oid, c.oid::regclass::text AS name, c.relkind IN ('r', 'p', 'm') AS analyzable FROM tree JOIN pg_class c ON c.oid = tree.oid`,
-    [schema, table],
+    [relations],
   );
   const oids = rows.map((r) => r.oid);
   await client.query(
@@ -311,6 +315,31 @@ async function refreshStatistics(client: pg.Client, schema: string, table: strin
   await client.query(`DELETE FROM pg_catalog.pg_statistic_ext_data WHERE stxoid IN (SELECT oid FROM pg_catalog.pg_statistic_ext WHERE stxrelid = ANY($1::oid[]))`, [oids]);
   const analyzable = rows.filter((r) => r.analyzable).map((r) => r.name);
   if (analyzable.length) await client.query(`ANALYZE ${analyzable.join(', ')}`);
+}
+
+/**
+ * A materialized view holds a copy of what it read: one that reads a masked table (directly, or
+ * through views and other materialized views) is refreshed from the masked rows, readers after
+ * what they read, and its statistics rebuilt. One never populated holds nothing and stays so.
+ */
+async function refreshMaterializedViews(client: pg.Client, tables: string[]): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    `WITH RECURSIVE masked(oid) AS (
+       SELECT unnest($1::text[]::regclass[])::oid
+       UNION SELECT i.inhrelid FROM pg_inherits i JOIN masked ON i.inhparent = masked.oid),
+     readers(oid, depth) AS (
+       SELECT oid, 0 FROM masked
+       UNION ALL
+       SELECT r.ev_class, readers.depth + 1 FROM readers
+         JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = readers.oid AND d.classid = 'pg_rewrite'::regclass
+         JOIN pg_rewrite r ON r.oid = d.objid
+        WHERE r.ev_class <> readers.oid AND readers.depth < 32)
+     SELECT c.oid::regclass::text AS name FROM readers JOIN pg_class c ON c.oid = readers.oid
+      WHERE c.relkind = 'm' AND c.relispopulated GROUP BY c.oid ORDER BY max(readers.depth), c.oid`,
+    [tables],
+  );
+  for (const { name } of rows) await client.query(`REFRESH MATERIALIZED VIEW ${name}`);
+  if (rows.length) await refreshStatistics(client, rows.map((r) => r.name));
 }
 
 /**
