@@ -131,10 +131,45 @@ function runningPostgres(model: Model, branch: BranchRec) {
   return endpoint.postgres;
 }
 
+/**
+ * The comment on every object the emulator installs for anonymization. Neon runs PostgreSQL
+ * Anonymizer as an extension, whose objects pg_dump leaves out; the schema dumps leave out what
+ * carries this comment (see schema-dump.ts), so the machinery never shows as a schema change.
+ */
+export const INSTALLED_BY_EMULATOR = 'PostgreSQL Anonymizer functions, installed by the Neon emulator for anonymization';
+
+/**
+ * Installs the `anon` functions, and marks with INSTALLED_BY_EMULATOR what the install made: the
+ * schema and the objects in it that were not there before (a user's own objects in an `anon`
+ * schema stay theirs, and stay in the dumps).
+ */
 async function installAnon(postgres: NonNullable<EndpointRec['postgres']>, database: string): Promise<void> {
   const client = await postgres.admin(database);
   try {
+    await client.query('BEGIN');
+    const before = (
+      await client.query<{ schema: boolean; objects: string[] }>(
+        `SELECT to_regnamespace('anon') IS NOT NULL AS schema,
+                ARRAY(SELECT 'p' || p.oid FROM pg_catalog.pg_proc p WHERE p.pronamespace = to_regnamespace('anon')
+                      UNION ALL SELECT 'c' || c.oid FROM pg_catalog.pg_class c WHERE c.relnamespace = to_regnamespace('anon')) AS objects`,
+      )
+    ).rows[0] ?? { schema: false, objects: [] };
     await client.query(ANON_SQL);
+    const { rows } = await client.query<{ statement: string }>(
+      `SELECT format('COMMENT ON SCHEMA anon IS %L', $1::text) AS statement WHERE NOT $2::boolean
+       UNION ALL
+       SELECT format('COMMENT ON FUNCTION %s IS %L', p.oid::regprocedure, $1::text) FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace = 'anon'::regnamespace AND NOT ('p' || p.oid) = ANY($3::text[])
+       UNION ALL
+       SELECT format('COMMENT ON SEQUENCE %s IS %L', c.oid::regclass, $1::text) FROM pg_catalog.pg_class c
+        WHERE c.relnamespace = 'anon'::regnamespace AND c.relkind = 'S' AND NOT ('c' || c.oid) = ANY($3::text[])`,
+      [INSTALLED_BY_EMULATOR, before.schema, before.objects],
+    );
+    if (rows.length) await client.query(rows.map((r) => `${r.statement};`).join('\n'));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -159,6 +194,12 @@ async function anonymize(model: Model, branch: BranchRec): Promise<void> {
     a.lastRun = { startedAt, completedAt: Date.now(), maskedColumns: 0 };
     setState(a, 'error', `Anonymization failed: ${(error as Error).message}`);
   }
+}
+
+/** A masked column of large object references: quoted relation and column names. */
+interface LargeObjectColumn {
+  relation: string;
+  column: string;
 }
 
 const tableName = (r: MaskingRule) => `${r.database_name}.${r.schema_name}.${r.table_name}`;
@@ -187,11 +228,19 @@ async function applyRules(postgres: NonNullable<EndpointRec['postgres']>, branch
       clients.push(client);
       await client.query('BEGIN');
       await client.query(`SET LOCAL statement_timeout = '${MASKING_TIMEOUT}'`);
+      await client.query('CREATE TEMPORARY TABLE emulator_masked_large_objects (lo oid) ON COMMIT DROP');
+      const largeObjectColumns: LargeObjectColumn[] = [];
+      const masked: string[] = [];
       for (const tableRules of groupBy(dbRules, tableName).values()) {
         const first = tableRules[0] as MaskingRule;
         progress(`Anonymizing table ${tableName(first)} (${++done}/${tableCount})`);
-        await maskTable(client, first.schema_name, first.table_name, tableRules);
+        largeObjectColumns.push(...(await maskTable(client, first.schema_name, first.table_name, tableRules)));
+        masked.push(`${quoteIdent(first.schema_name)}.${quoteIdent(first.table_name)}`);
       }
+      // What else kept a copy of the masked values: statistics, materialized views, large objects.
+      await refreshStatistics(client, masked);
+      await refreshMaterializedViews(client, masked);
+      await unlinkMaskedLargeObjects(client, largeObjectColumns);
     }
     for (const client of clients) await client.query('COMMIT');
   } catch (error) {
@@ -203,11 +252,18 @@ async function applyRules(postgres: NonNullable<EndpointRec['postgres']>, branch
   return tableCount;
 }
 
-async function maskTable(client: pg.Client, schema: string, table: string, rules: MaskingRule[]): Promise<void> {
-  const { rows } = await client.query<{ owner: string; attname: string | null; type: string | null }>(
-    `SELECT pg_get_userbyid(c.relowner) AS owner, a.attname, format_type(a.atttypid, a.atttypmod) AS type
+/**
+ * Masks one table's ruled columns. Returns its masked columns that hold large object references
+ * (`oid`, or a domain over it such as `lo`), after keeping the references they
+ * held in `emulator_masked_large_objects`.
+ */
+async function maskTable(client: pg.Client, schema: string, table: string, rules: MaskingRule[]): Promise<LargeObjectColumn[]> {
+  const { rows } = await client.query<{ owner: string; attname: string | null; type: string | null; reference: boolean }>(
+    `SELECT pg_get_userbyid(c.relowner) AS owner, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
+            coalesce(nullif(t.typbasetype, 0), t.oid) = 'oid'::regtype AS reference
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       LEFT JOIN pg_type t ON t.oid = a.atttypid
       WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
     [schema, table],
   );
@@ -219,6 +275,10 @@ async function maskTable(client: pg.Client, schema: string, table: string, rules
     return `${quoteIdent(r.column_name)} = CAST((${r.masking_function ?? r.masking_value}) AS ${type})`;
   });
   const relation = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  const references = rules.filter((r) => rows.some((c) => c.attname === r.column_name && c.reference)).map((r) => ({ relation, column: quoteIdent(r.column_name) }));
+  for (const { column } of references) {
+    await client.query(`INSERT INTO pg_temp.emulator_masked_large_objects SELECT ${column}::oid FROM ${relation} WHERE ${column} IS NOT NULL`);
+  }
   await client.query(`SET LOCAL ROLE ${quoteIdent((rows[0] as { owner: string }).owner)}`);
   await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
   // The extended protocol runs one statement only: a rule cannot append statements of its own.
@@ -228,4 +288,70 @@ async function maskTable(client: pg.Client, schema: string, table: string, rules
   // Row level security can hide rows from the owner: every row must have been masked.
   const { rows: count } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${relation}`);
   if (Number(count[0]?.n) !== updated.rowCount) throw new Error(`masked ${updated.rowCount} of ${count[0]?.n} rows of ${schema}.${table} (row level security?)`);
+  return references;
+}
+
+/**
+ * The parent's statistics describe the data before masking: `pg_stats` (most common values,
+ * histograms) and `pg_stats_ext` (extended statistics, their MCV lists and expressions) would show
+ * the originals. Deletes every statistic of the relations, their inheritors and partitions and
+ * their indexes, then ANALYZEs them in this transaction (which samples the masked rows): what
+ * comes back describes the masked data, and a column ANALYZE skips (statistics target 0) or an
+ * empty table is left with none. `relations` are quoted names.
+ */
+async function refreshStatistics(client: pg.Client, relations: string[]): Promise<void> {
+  const { rows } = await client.query<{ oid: number; name: string; analyzable: boolean }>(
+    `WITH RECURSIVE tree(oid) AS (
+       SELECT unnest($1::text[]::regclass[])::oid
+       UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)
+     SELECT c.oid, c.oid::regclass::text AS name, c.relkind IN ('r', 'p', 'm') AS analyzable FROM tree JOIN pg_class c ON c.oid = tree.oid`,
+    [relations],
+  );
+  const oids = rows.map((r) => r.oid);
+  await client.query(
+    `DELETE FROM pg_catalog.pg_statistic WHERE starelid = ANY($1::oid[]) OR starelid IN (SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = ANY($1::oid[]))`,
+    [oids],
+  );
+  await client.query(`DELETE FROM pg_catalog.pg_statistic_ext_data WHERE stxoid IN (SELECT oid FROM pg_catalog.pg_statistic_ext WHERE stxrelid = ANY($1::oid[]))`, [oids]);
+  const analyzable = rows.filter((r) => r.analyzable).map((r) => r.name);
+  if (analyzable.length) await client.query(`ANALYZE ${analyzable.join(', ')}`);
+}
+
+/**
+ * A materialized view holds a copy of what it read: one that reads a masked table (directly, or
+ * through views and other materialized views) is refreshed from the masked rows, readers after
+ * what they read, and its statistics rebuilt. One never populated holds nothing and stays so.
+ */
+async function refreshMaterializedViews(client: pg.Client, tables: string[]): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    `WITH RECURSIVE masked(oid) AS (
+       SELECT unnest($1::text[]::regclass[])::oid
+       UNION SELECT i.inhrelid FROM pg_inherits i JOIN masked ON i.inhparent = masked.oid),
+     readers(oid, depth) AS (
+       SELECT oid, 0 FROM masked
+       UNION ALL
+       SELECT r.ev_class, readers.depth + 1 FROM readers
+         JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = readers.oid AND d.classid = 'pg_rewrite'::regclass
+         JOIN pg_rewrite r ON r.oid = d.objid
+        WHERE r.ev_class <> readers.oid AND readers.depth < 32)
+     SELECT c.oid::regclass::text AS name FROM readers JOIN pg_class c ON c.oid = readers.oid
+      WHERE c.relkind = 'm' AND c.relispopulated GROUP BY c.oid ORDER BY max(readers.depth), c.oid`,
+    [tables],
+  );
+  for (const { name } of rows) await client.query(`REFRESH MATERIALIZED VIEW ${name}`);
+  if (rows.length) await refreshStatistics(client, rows.map((r) => r.name));
+}
+
+/**
+ * Large objects live outside the tables: masking an `oid` or `lo` column changes the reference,
+ * not the object, which the branch's roles could still read with `lo_get`. Unlinks every large
+ * object a masked column referred to before masking, unless a masked column refers to it after.
+ */
+async function unlinkMaskedLargeObjects(client: pg.Client, columns: LargeObjectColumn[]): Promise<void> {
+  if (columns.length === 0) return;
+  const stillReferred = columns.map((c) => `NOT EXISTS (SELECT 1 FROM ${c.relation} WHERE ${c.column}::oid = m.lo)`);
+  await client.query(
+    `SELECT pg_catalog.lo_unlink(m.lo) FROM (SELECT DISTINCT lo FROM pg_temp.emulator_masked_large_objects) m
+      WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_largeobject_metadata l WHERE l.oid = m.lo) AND ${stillReferred.join(' AND ')}`,
+  );
 }

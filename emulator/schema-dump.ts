@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { INSTALLED_BY_EMULATOR } from './anonymization.js';
 
 /**
  * A schema-only dump of one database, written from the catalogs the way `pg_dump --schema-only`
@@ -59,7 +60,13 @@ function entry(tag: string, type: string, schema: string | null, owner: string |
 
 /** Not the system's, and not an extension's own objects (`CREATE EXTENSION` brings those back). */
 const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
-const notFromExtension = (catalog: string, oid: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+/**
+ * Not an extension's own object (`CREATE EXTENSION` brings those back), nor one the emulator
+ * installed to anonymize a branch (on Neon, those are the `anon` extension's).
+ */
+const notFromExtension = (catalog: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')
+   AND pg_catalog.obj_description(${oid}, '${catalog}') IS DISTINCT FROM ${quoteText(INSTALLED_BY_EMULATOR)}`;
 
 async function rows<T extends pg.QueryResultRow>(client: pg.Client, sql: string): Promise<T[]> {
   return (await client.query<T>(sql)).rows;

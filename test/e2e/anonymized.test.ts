@@ -124,6 +124,13 @@ describe('anonymized previews (masking_rules)', () => {
     }
   });
 
+  it('command: diff on an anonymized branch with no migrations reports no schema change (the masking functions are not the PR\'s)', async () => {
+    expectSucceeded(world, await world.run('synchronize', 1, { masking_rules: RULES }));
+    const diffed = await world.run('synchronize', 1, { command: 'diff', fail_on_destructive: 'true' });
+    expectSucceeded(world, diffed);
+    expect(diffed.outputs).toMatchObject({ schema_changed: 'false', schema_destructive: 'false', schema_diff: '' });
+  });
+
   it('a run that times out while Neon anonymizes writes no URI, host or password anywhere; the next run waits for it and hands out masked data', async () => {
     world.neon.model.delays.anonymization = 14_000;
     let slow: RunResult;

@@ -82,6 +82,23 @@ describe('compute_units, and bad inputs', () => {
     expect(world.calls(reusedFrom).filter((c) => c.route.startsWith('/projects/:project_id/endpoints') && c.method !== 'GET')).toEqual([]);
   });
 
+  it('a fixed size: compute_units 1 is sent as min = max = 1, stored by Neon, shown as 1 CU; the same value on the next push says nothing', async () => {
+    const from = world.neon.api.requests.length;
+    const result = await world.run('opened', 32, { compute_units: '1' });
+    expectSucceeded(world, result);
+    const create = world.neon.api.requests.slice(from).find((c) => c.method === 'POST' && c.route === '/projects/:project_id/branches');
+    expect((create?.body as { endpoints: unknown[] }).endpoints).toEqual([{ type: 'read_write', autoscaling_limit_min_cu: 1, autoscaling_limit_max_cu: 1 }]);
+    const { endpoints } = await neonCall<{ endpoints: { type: string; autoscaling_limit_min_cu: number; autoscaling_limit_max_cu: number }[] }>(world, 'GET', `/branches/${result.outputs.branch_id}/endpoints`);
+    expect(endpoints.map((e) => [e.type, e.autoscaling_limit_min_cu, e.autoscaling_limit_max_cu])).toEqual([['read_write', 1, 1]]);
+    expect(world.github.commentsOn(32)[0]?.body).toContain('| Compute | 1 CU |');
+    expect(result.summary).toContain('| Compute | 1 CU |');
+
+    const same = await world.run('synchronize', 32, { compute_units: '1' });
+    expectSucceeded(world, same);
+    expect(same.notices.join('\n')).not.toContain('compute_units asks');
+    expect(world.github.commentsOn(32)[0]?.body).toContain('| Compute | 1 CU |');
+  });
+
   it('an anonymized branch gets it too', async () => {
     const from = world.neon.api.requests.length;
     const result = await world.run('opened', 31, { compute_units: '1', masking_rules: JSON.stringify([{ ...EMAIL, masking_function: undefined, masking_value: "'x'" }]) });

@@ -298,4 +298,89 @@ describe('emulator: anonymized branches, masked on their own copy with the anon 
     expect(BigInt(digits) % 97n).toBe(1n);
     await session.end();
   });
+
+  it('statistics, materialized views and large objects keep no masked original: pg_stats, pg_stats_ext, the views and lo_get show only the masked data', async () => {
+    // The parent's planner statistics describe its data: most common values, histograms,
+    // extended statistics (an MCV list, an expression), an expression index; then a column
+    // ANALYZE skips from now on; a materialized view's copy (through a view). A photo is a large
+    // object, the column holds its oid.
+    await sql(
+      mainUri,
+      `CREATE TABLE members (id int PRIMARY KEY, email text, nickname text, photo oid, logo oid);
+       INSERT INTO members SELECT g, 'member' || (g % 40) || '@stats-victim.test', 'nick-' || (g % 30) || '-hush', NULL, NULL FROM generate_series(1, 300) g;
+       CREATE STATISTICS members_mcv (mcv) ON id, email FROM members;
+       CREATE STATISTICS members_expr ON lower(email) FROM members;
+       CREATE INDEX members_lower_email ON members (lower(email));
+       CREATE VIEW member_view AS SELECT id, email, nickname FROM members;
+       CREATE MATERIALIZED VIEW member_copy AS SELECT * FROM member_view;
+       CREATE MATERIALIZED VIEW member_never_filled AS SELECT email FROM members WITH NO DATA;
+       ANALYZE members, member_copy;
+       ALTER TABLE members ALTER COLUMN nickname SET STATISTICS 0;
+       UPDATE members SET photo = lo_from_bytea(0, convert_to('PHOTO of member1@stats-victim.test', 'UTF8')) WHERE id = 1;
+       UPDATE members SET logo = lo_from_bytea(0, convert_to('public logo', 'UTF8')) WHERE id = 2;`,
+    );
+    const parentStats = await sql(mainUri, "SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'members' AND most_common_vals::text LIKE '%stats-victim%'");
+    expect(parentStats).toEqual([{ n: 1 }]);
+    const id = await createAnonymized('preview/statistics', [
+      rule('members', 'email', { fn: 'anon.fake_email()' }),
+      rule('members', 'nickname', { value: "'anonymous'" }),
+      rule('members', 'photo', { value: 'NULL' }),
+    ]);
+    expect(await waitFor(id, 'anonymized', 'error')).toContain('anonymized');
+    const uri = await client.connectionUri(id);
+    const shown = JSON.stringify([
+      await sql(uri, "SELECT * FROM pg_stats WHERE tablename IN ('members', 'members_lower_email', 'member_copy')"),
+      await sql(uri, 'SELECT * FROM member_copy'),
+      await sql(uri, "SELECT * FROM pg_stats_ext WHERE tablename = 'members'"),
+      await sql(uri, "SELECT * FROM pg_stats_ext_exprs WHERE tablename = 'members'"),
+    ]);
+    for (const original of ['stats-victim', 'hush']) expect(shown, original).not.toContain(original);
+    // Statistics describe the masked data (the planner still has some), and none remain for the column ANALYZE skips.
+    expect(shown).toContain('@example.');
+    expect(await sql(uri, "SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'member_copy' AND attname = 'email'")).toEqual([{ n: 1 }]);
+    expect(await sql(uri, "SELECT relispopulated FROM pg_class WHERE relname = 'member_never_filled'")).toEqual([{ relispopulated: false }]);
+    expect(await sql(uri, "SELECT attname FROM pg_stats WHERE tablename = 'members' AND attname = 'nickname'")).toEqual([]);
+    expect(await sql(uri, "SELECT count(*)::int AS n FROM pg_stats_ext WHERE tablename = 'members' AND statistics_name = 'members_mcv' AND most_common_vals IS NOT NULL")).toEqual([{ n: 1 }]);
+    // The masked column's large object is gone; one an unmasked column refers to stays.
+    const objects = await sql(uri, "SELECT convert_from(lo_get(oid), 'UTF8') AS data FROM pg_largeobject_metadata ORDER BY data");
+    expect(objects).toEqual([{ data: 'public logo' }]);
+    // The parent keeps its data and its statistics.
+    expect(await sql(mainUri, "SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'members' AND most_common_vals::text LIKE '%stats-victim%'")).toEqual(parentStats);
+    expect((await sql(mainUri, 'SELECT count(*)::int AS n FROM pg_largeobject_metadata'))[0]?.n).toBe(2);
+    await sql(mainUri, "SELECT lo_unlink(photo) FROM members WHERE photo IS NOT NULL; SELECT lo_unlink(logo) FROM members WHERE logo IS NOT NULL; DROP TABLE members CASCADE");
+  });
+
+  it('what the emulator installs to anonymize is no part of the branch\'s schema: with no migrations it compares equal to its parent', async () => {
+    const id = await createAnonymized('preview/schema', [rule('people', 'email', { fn: 'anon.fake_email()' })]);
+    await waitFor(id, 'anonymized');
+    const compared = await client.call('GET', `${client.project}/branches/${id}/compare_schema?db_name=neondb`);
+    expect(compared.status).toBe(200);
+    expect(compared.body.diff).toBe('');
+    const [branchSchema, parentSchema] = await Promise.all(
+      [id, neon.model.defaultBranch.id].map(async (b) => (await client.call('GET', `${client.project}/branches/${b}/schema?db_name=neondb`)).body.sql as string),
+    );
+    expect(branchSchema).toBe(parentSchema);
+    expect(branchSchema).not.toMatch(/\banon\b/);
+    // The functions are there all the same, and a migration on the branch still shows.
+    const uri = await client.connectionUri(id);
+    expect(await sql(uri, "SELECT anon.partial('abcdef', 1, 'xx', 1) AS v")).toEqual([{ v: 'axxf' }]);
+    await sql(uri, 'ALTER TABLE people ADD COLUMN nickname text');
+    const changed = (await client.call('GET', `${client.project}/branches/${id}/compare_schema?db_name=neondb`)).body.diff as string;
+    expect(changed.split('\n').filter((l) => /^[+-](?![+-])/.test(l))).toEqual(['-    plan text NOT NULL', '+    plan text NOT NULL,', '+    nickname text']);
+  });
+
+  it('a user\'s own objects in an anon schema stay in the schema; only what the emulator installed is left out', async () => {
+    await sql(mainUri, 'CREATE SCHEMA anon; CREATE FUNCTION anon.house_rule(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$');
+    try {
+      const id = await createAnonymized('preview/own-anon', [rule('people', 'email', { fn: 'anon.fake_email()' })]);
+      await waitFor(id, 'anonymized');
+      expect((await client.call('GET', `${client.project}/branches/${id}/compare_schema?db_name=neondb`)).body.diff).toBe('');
+      const schema = (await client.call('GET', `${client.project}/branches/${id}/schema?db_name=neondb`)).body.sql as string;
+      expect(schema).toContain('CREATE SCHEMA anon;');
+      expect(schema).toContain('CREATE FUNCTION anon.house_rule(t text) RETURNS text');
+      expect(schema).not.toContain('fake_email');
+    } finally {
+      await sql(mainUri, 'DROP SCHEMA anon CASCADE');
+    }
+  });
 });
