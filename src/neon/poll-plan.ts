@@ -63,7 +63,7 @@ const CROWD_POLLS_PER_SECOND = 20;
 /** No poll waits longer than this (before a 429 slows the run down). */
 const MAX_DELAY_MS = 1000;
 /** Polls across the window: the last operation's (the step's end waits for it), and an earlier one's (it only starts the next). */
-const POLLS_IN_WINDOW = { last: 6, earlier: 2 };
+const POLLS_IN_WINDOW = { last: 10, earlier: 2 };
 
 export interface PollState {
   /** Since the operation started (or since the run saw the one before it finish). */
@@ -79,7 +79,7 @@ export interface PollState {
 }
 
 /**
- * The delay before the next poll. In the window the last operation is polled six times, at most
+ * The delay before the next poll. In the window the last operation is polled ten times, at most
  * every 100 ms (the step ends about half an interval after it finishes), an earlier one twice.
  * Before the window: halfway there, then at its start. After it: half the time since the window
  * opened, so the interval grows again at once (from half the window's width), to 1 s, and a long

@@ -69,10 +69,10 @@ describe('nextPollDelayMs', () => {
     expect(nextPollDelayMs({ elapsedMs: 1200, pollNumber: 5, window, last: true, busyBranches: 0, slowdown: 2 })).toBeGreaterThanOrEqual(200);
   });
 
-  it('an operation the step does not end on is polled twice across its window, the last one six times', () => {
+  it('an operation the step does not end on is polled twice across its window, the last one ten times', () => {
     const mid = { elapsedMs: 1200, pollNumber: 4, window, busyBranches: 0, slowdown: 1 };
     const span = window.toMs - window.fromMs;
     expect(nextPollDelayMs({ ...mid, last: false })).toBe(Math.round(span / 2));
-    expect(nextPollDelayMs({ ...mid, last: true })).toBe(Math.round(Math.max(100, span / 6)));
+    expect(nextPollDelayMs({ ...mid, last: true })).toBe(Math.round(Math.max(100, span / 10)));
   });
 });
