@@ -7,7 +7,7 @@ import { consoleUrl, type Report } from '../report/report.js';
 import type { Branch } from '@neondatabase/api-client';
 import type { FoundBranch } from '../neon/api.js';
 import type { DatabaseSchemaDiff } from '../report/schema-section.js';
-import { describeChange, destructiveChanges } from '../schema-diff/destructive.js';
+import { describeChange, destructiveChanges, destructiveChangesBetween, type DestructiveChange } from '../schema-diff/destructive.js';
 import { diffLineCounts } from '../schema-diff/unified-diff.js';
 import { join, own, t } from '../text.js';
 import { existingBranch } from './lookup.js';
@@ -41,7 +41,7 @@ export async function diff(ctx: RunContext): Promise<Report> {
         ? t`The database "${database}" (input \`database\`) does not exist on branch ${branch.name}: set database to one of its databases, or leave it empty to compare every database`
         : undefined;
       const text = await api.compareSchema(branch.id, base.id, database, notFound, at);
-      results.set(database, { database, diff: text, destructive: destructiveChanges(text) });
+      results.set(database, { database, diff: text, destructive: text.trim() ? await destructiveIn(ctx, text, { branch: branch.id, base: base.id, database, at }) : [] });
     });
     const ordered = databases.map((d) => results.get(d) as DatabaseSchemaDiff);
     for (const d of ordered) logDatabase(d, inputs.failOnDestructive);
@@ -59,6 +59,22 @@ export async function diff(ctx: RunContext): Promise<Report> {
     found,
     schema: { parent: { id: diffs.base.id, name: diffs.base.name }, baseGiven: Boolean(inputs.baseBranch), asOf: at && ('timestamp' in at ? at.timestamp : at.lsn), diffs: diffs.ordered },
   };
+}
+
+/**
+ * The destructive changes of a database whose schema changed, read from the two whole dumps (two
+ * reads, at once: every statement seen from its start; see `destructiveChangesBetween`). If Neon
+ * does not give them, from the diff's hunks, which show only a few lines around each change.
+ */
+async function destructiveIn(ctx: RunContext, diffText: string, o: { branch: string; base: string; database: string; at: RunContext['inputs']['pointInTime'] }): Promise<DestructiveChange[]> {
+  try {
+    const [baseDump, headDump] = await Promise.all([ctx.api.branchSchema(o.base, o.database), ctx.api.branchSchema(o.branch, o.database, o.at)]);
+    return destructiveChangesBetween(baseDump, headDump);
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    log.info(t`The whole schemas of ${o.database} could not be read (${error.text}); destructive changes are read from the diff alone`);
+    return destructiveChanges(diffText);
+  }
 }
 
 /** A branch named by an input (`compare_branch`, `base_branch`), by name or id; none is one error naming the input. */

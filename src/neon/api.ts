@@ -255,6 +255,17 @@ export class NeonApi {
     return diff;
   }
 
+  /**
+   * One database's whole schema on a branch (`pg_dump --schema-only` text, Neon's
+   * `GET …/branches/{id}/schema`); `at`, as it was at that time or LSN. Reads only.
+   */
+  async branchSchema(branchId: string, database: string, at?: PointInTime): Promise<string> {
+    const response = await this.call('GET', `${this.base}/branches/${branchId}/schema`, { query: { db_name: database, format: 'sql', ...at } });
+    const sql = (response.data as { sql?: unknown }).sql;
+    if (typeof sql !== 'string') throw neonMissingField(response.method, response.path, 'sql', sql !== undefined);
+    return sql;
+  }
+
   /** A connection URI, masked for the runner the moment it arrives (with its password, raw and URL-encoded). */
   async connectionUri(branchId: string, endpointId: string, database: string, role: string, pooled: boolean, notFound?: Text): Promise<string> {
     const query = { branch_id: branchId, endpoint_id: endpointId, database_name: database, role_name: role, pooled };

@@ -1,4 +1,5 @@
 import { scanSide, type DumpMember, type DumpObject, type ObjectKind, type SideFacts, type SideLine } from './dump-scan.js';
+import { logicalLines } from './dump-lines.js';
 import { parseUnifiedDiff } from './unified-diff.js';
 
 /**
@@ -35,7 +36,22 @@ export function destructiveChanges(diff: string): DestructiveChange[] {
     base.push(scanSide(side('+'), String(i), hunk.section));
     head.push(scanSide(side('-'), String(i), hunk.section));
   });
+  return compareSides(base, head);
+}
 
+/**
+ * The same, read from the two whole dumps (the base branch's and the PR branch's) instead of the
+ * diff's hunks: every statement is seen from its start, so a column is known to be a column
+ * whatever its type, and the dumps are read lexically first (`logicalLines`): a quoted name or a
+ * string literal spanning lines is one line, so text inside a literal never passes for DDL and a
+ * name with a line break in it is one name. What the action uses when Neon gives both dumps.
+ */
+export function destructiveChangesBetween(baseDump: string, headDump: string): DestructiveChange[] {
+  const side = (dump: string): SideFacts[] => [scanSide(logicalLines(dump).map((text) => ({ text, changed: true })), 'dump')];
+  return compareSides(side(baseDump), side(headDump));
+}
+
+function compareSides(base: SideFacts[], head: SideFacts[]): DestructiveChange[] {
   const headObjects = new Set(head.flatMap((f) => f.objects.map((o) => o.key)));
   const headMembers = new Map(head.flatMap((f) => f.members.map((m) => [memberKey(m), m] as const)));
   const dropped = base.flatMap((f) => f.objects).filter((o) => o.changed && !headObjects.has(o.key));
