@@ -95,10 +95,42 @@ export function outOfDateSchemaSection(commentBody: string | undefined, options:
     `> This diff was taken${takenAt ? `${takenAt},` : ''} before this push. The migrations${now} have not been compared yet: the section is replaced when the \`command: diff\` step runs.`,
     '',
   ];
-  const full = [...head, PREVIOUS, `<details><summary>The diff taken${takenAtHtml} (out of date)</summary>`, '', found.previous, '', '</details>', END].join('\n');
+  const wrap = (previous: string) => [...head, PREVIOUS, `<details><summary>The diff taken${takenAtHtml} (out of date)</summary>`, '', previous, '', '</details>', END].join('\n');
+  const full = wrap(found.previous);
   if (COMMENT.measure(full) <= options.room) return full;
+  // Too long for this push's comment: what fits of it, from the top (the destructive changes come
+  // first), cut at a line and closed where the cut falls inside a code block or a <details>.
+  const lines = found.previous.split('\n');
+  let [low, high] = [0, lines.length - 1];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (COMMENT.measure(wrap(cutMarkdown(lines, mid))) <= options.room) low = mid;
+    else high = mid - 1;
+  }
+  if (low > 0) return wrap(cutMarkdown(lines, low));
   const short = [...head, END].join('\n');
   return COMMENT.measure(short) <= options.room ? short : '';
+}
+
+/**
+ * The first `keep` lines of Markdown, then a line saying how many were cut, with any code fence
+ * and `<details>` left open by the cut closed, so the rest of the comment renders as it should.
+ */
+export function cutMarkdown(lines: string[], keep: number): string {
+  const kept = lines.slice(0, keep);
+  let fence: string | undefined;
+  let details = 0;
+  for (const line of kept) {
+    const marker = /^(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      continue;
+    }
+    if (marker) fence = marker;
+    else details += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
+  }
+  const cut = lines.length - keep;
+  return [...kept, ...(fence ? [fence] : []), ...Array.from({ length: Math.max(0, details) }, () => '</details>'), '', `… ${cut} more line${cut === 1 ? '' : 's'} of the old diff cut to fit the comment (the job summary of the run that took it holds it all).`].join('\n');
 }
 
 /** The section of a comment body: its commit, its state and, for the out-of-date form, what to keep. */

@@ -181,7 +181,24 @@ describe('a later push: the diff is out of date until `command: diff` runs again
     expect(codeBlocks(twice)).toEqual([block(DROP_PHONE)]);
   });
 
-  it('drops the old diff when it no longer fits, and says nothing when the comment had no section', () => {
+  it('a long old diff keeps what fits, the destructive changes first, its code block closed and the cut said', () => {
+    const drops = Array.from({ length: 800 }, (_, i) => `-    column_${i} text,`);
+    const long = ['--- a/neondb', '+++ b/neondb', `@@ -1,${drops.length + 2} +1,2 @@`, ' CREATE TABLE public.wide (', ...drops, '     id integer', ' );'].join('\n');
+    const big = schemaSectionForComment([result('neondb', long)], { room: COMMENT_LIMIT, sha: SHA });
+    const body = `<!-- neon-preview-branch-action project=p -->\n### Neon preview branch\n\n${big}\n<sub>Updated by the workflow.</sub>`;
+    const room = 8000;
+    const stale = outOfDateSchemaSection(body, { room, sha: 'aaaaaaa111' }) as string;
+    expect(stale.length).toBeLessThanOrEqual(room);
+    expect(stale.length).toBeGreaterThan(room / 2);
+    expect(stale).toContain('column `column_0` of table `public.wide` dropped or renamed');
+    expect(stale).toMatch(/… \d+ more lines of the old diff cut to fit the comment/);
+    const [block] = codeBlocks(stale);
+    expect(block).toContain('-    column_0 text,');
+    expect(stale.match(/<details>/g)?.length).toBe(stale.match(/<\/details>/g)?.length);
+    expect(findSchemaSection(stale)).toMatchObject({ sha: SHA, state: 'out-of-date' });
+  });
+
+  it('drops the old diff when not even a line of it fits, and says nothing when the comment had no section', () => {
     const stale = outOfDateSchemaSection(comment, { room: 600, sha: 'aaaaaaa111' }) as string;
     expect(stale.length).toBeLessThanOrEqual(600);
     expect(stale).toContain('out of date');
