@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +28,18 @@ function ensureIn(tmp: string, uid?: number): Promise<{ certFile: string; keyFil
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err || `exit ${code}`))));
   });
 }
+
+/** Whether another user can reach the project's files (a clone in a mode-700 directory is not: the child cannot even start there). */
+const othersCanReach = (): boolean => {
+  for (let dir = ROOT; ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o005) !== 0o005) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+};
 
 const nobodyUid = (): number | undefined => {
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'));
@@ -55,13 +64,13 @@ describe("emulator: the self-signed certificate clients trust", () => {
     expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
   });
 
-  it.skipIf(process.getuid?.() !== 0 || nobodyUid() === undefined)('root making its certificate first does not lock another user out of theirs', async () => {
+  it.skipIf(process.getuid?.() !== 0 || nobodyUid() === undefined || !othersCanReach())('root making its certificate first does not lock another user out of theirs', async () => {
     const rootFiles = await ensureIn(tmp);
     const other = await ensureIn(tmp, nobodyUid()); // rejects with EACCES if it is handed root's key
     expect(path.dirname(other.certFile)).not.toBe(path.dirname(rootFiles.certFile));
   });
 
-  it.skipIf(process.getuid?.() !== 0 || nobodyUid() === undefined)('a certificate another user planted where this user\'s goes is refused, never served or trusted', async () => {
+  it.skipIf(process.getuid?.() !== 0 || nobodyUid() === undefined || !othersCanReach())('a certificate another user planted where this user\'s goes is refused, never served or trusted', async () => {
     const shared = mkdtempSync(path.join(os.tmpdir(), 'tls-plant-'));
     chmodSync(shared, 0o1777);
     try {
