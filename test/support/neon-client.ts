@@ -52,8 +52,9 @@ export class NeonClient {
   }
 
   /** Polls operations until each has finished; fails on a failed one. Waits as told on 429 (an emulator with Neon's rate limits). */
-  async settle(operations: { id: string }[] = []): Promise<void> {
+  async settle(operations: { id: string }[] = [], limitMs = 60_000): Promise<void> {
     for (const op of operations) {
+      const until = Date.now() + limitMs;
       for (;;) {
         const { status, headers, body } = await this.call('GET', `${this.project}/operations/${op.id}`);
         if (status === 429) {
@@ -63,6 +64,8 @@ export class NeonClient {
         if (status !== 200) throw new Error(`operation ${op.id}: ${status} ${JSON.stringify(body)}`);
         if (body.operation.status === 'finished') break;
         if (body.operation.status === 'failed') throw new Error(`operation ${op.id} failed: ${body.operation.error}`);
+        // An operation that never ends is an emulator bug: say which, rather than hang until the test's own timeout.
+        if (Date.now() > until) throw new Error(`operation ${body.operation.action} (${op.id}) on ${body.operation.branch_id} still ${body.operation.status} after ${limitMs / 1000} s`);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
