@@ -28,9 +28,14 @@ describe('verify_connection: the job goes on with a database that answers', () =
     const fault: FaultRule = { method: 'POST', route: '/projects/:project_id/endpoints/:endpoint_id/start', body: '{"operations":[]}', contentType: 'application/json' };
     world.neon.api.faults.add(fault);
     // A suspended compute starts when a client connects (Neon's proxy wakes it): this one's address
-    // refuses connections instead, as a compute host the runner cannot reach would.
+    // refuses connections instead, as a compute host the runner cannot reach would. Port 1, where
+    // nothing listens: the proxy's own port, once freed, can be taken by another test's emulator.
     await endpoint.proxy.stop();
+    endpoint.port = REFUSING_PORT;
   }
+  const REFUSING_PORT = 1;
+  /** The URI the outputs hold once the compute's address is the refusing one. */
+  const atRefusingPort = (uri: string | undefined) => uri?.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${REFUSING_PORT}/`);
 
   const checkLines = (result: RunResult) => result.log.split('\n').filter((l) => /Connection (verified|check)|connection to 127\.0\.0\.1|refused the password/.test(l));
 
@@ -82,7 +87,7 @@ describe('verify_connection: the job goes on with a database that answers', () =
     const warned = await world.run('opened', 142, { command: 'get' });
     expectSucceeded(world, warned);
     expect(warned.outputs.connection_verified).toBe('false');
-    expect(warned.outputs.db_url).toBe(created.outputs.db_url); // the outputs are written all the same
+    expect(warned.outputs.db_url).toBe(atRefusingPort(created.outputs.db_url)); // the outputs are written all the same
     expect(warned.warnings).toHaveLength(1);
     expect(warned.warnings[0]).toMatch(/^The runner could not connect: the connection to 127\.0\.0\.1:\d+ was refused\. Check that the branch's compute is running/);
     expect(warned.summary).toMatch(/> \[!WARNING\]\n> The runner could not connect: the connection to `127\.0\.0\.1:\d+` was refused/);
